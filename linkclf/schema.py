@@ -1,0 +1,197 @@
+"""The canonical link record: the one definition every reader maps into.
+
+One row is one link (source page -> target URL). Unknown values stay missing (NaN / <NA>),
+never 0 or "", so the model can tell "absent" from "zero".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from linkclf.errors import SchemaError
+
+SCHEMA_VERSION = 1
+
+LABELS = {"natural": 0, "manipulative": 1}
+
+#: Kinds of manipulation (DESIGN.md); natural links have kind "natural".
+MANIPULATIVE_KINDS = (
+    "paid",
+    "pbn",
+    "guest_post",
+    "exchange",
+    "directory",
+    "comment_spam",
+    "sitewide",
+    "injected",
+)
+KINDS = ("natural", *MANIPULATIVE_KINDS)
+
+PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment", "unknown")
+LINK_TYPES = ("text", "image", "redirect", "frame", "form", "unknown")
+
+STRING_FIELDS = (
+    "source_url",
+    "target_url",
+    "anchor",
+    "context_left",
+    "context_right",
+    "source_title",
+    "link_type",
+    "placement",
+    "source_ip",
+    "language",
+    "kind",
+)
+BOOL_FIELDS = ("nofollow", "ugc", "sponsored", "sitewide", "lost")
+DATE_FIELDS = ("first_seen", "last_seen")
+METRIC_FIELDS = (
+    "domain_rating",
+    "url_rating",
+    "trust_flow",
+    "citation_flow",
+    "page_authority",
+    "domain_authority",
+    "source_traffic",
+    "external_links",
+    "internal_links",
+    "vendor_spam_score",
+)
+LABEL_FIELDS = ("label", "kind")
+REQUIRED = ("source_url", "target_url")
+
+#: Column order of the canonical format (what `linkclf simulate` writes and `read_export` returns).
+CANONICAL_COLUMNS = (
+    "source_url",
+    "target_url",
+    "anchor",
+    "context_left",
+    "context_right",
+    "source_title",
+    "nofollow",
+    "ugc",
+    "sponsored",
+    "link_type",
+    "placement",
+    "sitewide",
+    "first_seen",
+    "last_seen",
+    "lost",
+    "source_ip",
+    "language",
+    *METRIC_FIELDS,
+    "label",
+    "kind",
+)
+
+
+def _where(source: str | None, row: int | None = None) -> str | None:
+    if source is None:
+        return None
+    return f"{source}, row {row}" if row is not None else source
+
+
+def empty_frame() -> pd.DataFrame:
+    """An empty frame with every canonical column at its canonical dtype."""
+    return conform(pd.DataFrame({c: [] for c in CANONICAL_COLUMNS}))
+
+
+def conform(df: pd.DataFrame) -> pd.DataFrame:
+    """Add missing canonical columns as missing values and coerce canonical dtypes.
+
+    Extra (vendor) columns are kept untouched after the canonical ones.
+    Does not check required values: see :func:`validate`.
+    """
+    out = df.copy()
+    n = len(out)
+    for col in CANONICAL_COLUMNS:
+        if col not in out.columns:
+            out[col] = pd.Series([pd.NA] * n, index=out.index, dtype="object")
+    for col in STRING_FIELDS:
+        out[col] = out[col].astype("string")
+    for col in BOOL_FIELDS:
+        out[col] = out[col].astype("boolean")
+    for col in DATE_FIELDS:
+        out[col] = pd.to_datetime(out[col], errors="coerce", utc=True)
+    for col in METRIC_FIELDS:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    out["label"] = pd.to_numeric(out["label"], errors="coerce").astype("Int8")
+    extras = [c for c in out.columns if c not in CANONICAL_COLUMNS]
+    return out[list(CANONICAL_COLUMNS) + extras]
+
+
+def validate(
+    df: pd.DataFrame, *, require_labels: bool = False, source: str | None = None
+) -> pd.DataFrame:
+    """Check a frame against the canonical schema and return it conformed.
+
+    Raises
+    ------
+    SchemaError
+        with the expected and found values and the first offending row (1-based, header = row 1).
+    """
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if require_labels and "label" not in df.columns:
+        missing.append("label")
+    if missing:
+        raise SchemaError(
+            expected=f"columns {', '.join(REQUIRED + (('label',) if require_labels else ()))}",
+            found=f"no {', '.join(missing)} among {len(df.columns)} columns "
+            f"({', '.join(map(str, list(df.columns)[:8]))}{'...' if len(df.columns) > 8 else ''})",
+            fix="rename the columns or pass --format to name the export's vendor",
+            where=_where(source),
+        )
+    out = conform(df)
+    for col in REQUIRED:
+        blank = out[col].isna() | (out[col].str.strip() == "")
+        if blank.any():
+            row = int(np.flatnonzero(blank.to_numpy())[0]) + 2
+            raise SchemaError(
+                expected=f"a value in {col} on every row",
+                found=f"{int(blank.sum())} empty value(s)",
+                fix=f"fill in or delete the rows without {col}",
+                where=_where(source, row),
+            )
+    if require_labels:
+        _check_labels(out, source)
+    if "kind" in df.columns:
+        _check_values(out["kind"], KINDS, "kind", source)
+    _check_values(out["placement"], PLACEMENTS, "placement", source)
+    _check_values(out["link_type"], LINK_TYPES, "link_type", source)
+    return out
+
+
+def _check_labels(out: pd.DataFrame, source: str | None) -> None:
+    bad = out["label"].isna() | ~out["label"].isin([0, 1])
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise SchemaError(
+            expected="label 0 (natural) or 1 (manipulative) on every row",
+            found=f"{int(bad.sum())} row(s) without a usable label",
+            fix="label every row 0 or 1 (see datasets/README.md, 'Bring your own labels')",
+            where=_where(source, row),
+        )
+
+
+def _check_values(series: pd.Series, allowed: Iterable[str], name: str, source: str | None) -> None:
+    allowed = tuple(allowed)
+    present = series.dropna()
+    bad = ~present.isin(allowed)
+    if bad.any():
+        first = present[bad].iloc[0]
+        row = int(series.index.get_loc(present[bad].index[0])) + 2
+        raise SchemaError(
+            expected=f"{name} in {{{', '.join(allowed)}}}",
+            found=repr(str(first)[:60]),
+            fix=f"use one of the allowed {name} values or leave it empty",
+            where=_where(source, row),
+        )
+
+
+def labels_from_decisions(decisions: pd.Series) -> pd.Series:
+    """Map review-sheet decisions ("disavow" / "keep") to labels (1 / 0); others -> <NA>."""
+    mapped = decisions.astype("string").str.strip().str.lower().map({"disavow": 1, "keep": 0})
+    return mapped.astype("Int8")

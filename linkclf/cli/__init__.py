@@ -21,6 +21,10 @@ app = typer.Typer(
 # (command name, module under linkclf.cli). Each module defines `command`.
 COMMANDS: list[tuple[str, str]] = [
     # one line per command; keep this list in README order
+    ("train", "train"),
+    ("score", "score"),
+    ("evaluate", "evaluate"),
+    ("explain", "explain"),
 ]
 
 

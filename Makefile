@@ -1,0 +1,59 @@
+# linkclf: `make help` lists the targets. datasets/ -> models/ -> results, as a DAG.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+LINKCLF := $(VENV)/bin/linkclf
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.DEFAULT_GOAL := help
+.PHONY: help setup data model demo test test-all lint bench evaluate report clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	# CPU torch from the wheel on disk first: an unpinned torch would pull a CUDA build.
+	$(VENV)/bin/pip install -q torch==2.13.0
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed ## Create .venv and install linkclf with its dev tools
+
+data: setup ## Regenerate datasets/ from the simulator (deterministic)
+	$(LINKCLF) simulate --seed 7 -o datasets
+
+models/default/model.json: | $(VENV)/.installed
+	$(LINKCLF) train --config training/default.toml --out models/default
+
+model: models/default/model.json ## Train the default model if absent
+
+demo: models/default/model.json ## End to end: train if needed, score the sample export, write disavow candidates
+	mkdir -p out
+	$(LINKCLF) score datasets/samples/ahrefs-sample.tsv -o out/scored.csv
+	$(LINKCLF) disavow out/scored.csv -o out/disavow.txt --review out/review.csv
+	$(LINKCLF) report out/scored.csv -o out/report.html
+	@echo "results: out/scored.csv  out/disavow.txt  out/review.csv  out/report.html"
+
+test: setup ## Run the test suite (the real embedding model included)
+	bash scripts/install-chromium.sh
+	$(VENV)/bin/pytest -q
+
+lint: setup ## ruff + mypy
+	$(VENV)/bin/ruff check linkclf tests
+	$(VENV)/bin/ruff format --check linkclf tests
+	$(VENV)/bin/mypy linkclf
+
+bench: setup ## Benchmarks: read, embed, score throughput and peak memory
+	$(PY) benchmarks/bench_read.py
+	$(PY) benchmarks/bench_embed.py
+	$(PY) benchmarks/bench_score.py
+
+evaluate: models/default/model.json ## Held-out figures with baselines (grouped by domain)
+	$(LINKCLF) evaluate --model models/default -o out/metrics.json
+
+clean: ## Remove outputs (keeps .venv, models and mlflow.db)
+	rm -rf out .pytest_cache

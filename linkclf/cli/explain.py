@@ -1,0 +1,59 @@
+"""`linkclf explain`: the reasons behind each link's score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from linkclf.cli._common import info, user_errors
+
+
+@user_errors
+def command(
+    inputs: list[str] = typer.Argument(..., help="Export(s) to explain."),
+    model: Path = typer.Option(Path("models/default"), "--model", help="Model directory."),
+    top: int = typer.Option(3, "--top", help="Reasons per link."),
+    limit: int = typer.Option(20, "--limit", help="Links to show, highest score first (0 = all)."),
+    output: Path = typer.Option(None, "-o", "--output", help="Write a CSV of all links and reasons."),
+    fmt: str = typer.Option(None, "--format", help="Override format detection."),
+) -> None:
+    """Show per-link reasons from LightGBM feature contributions, grouped by signal family.
+
+    Example: linkclf explain datasets/samples/ahrefs-sample.tsv --limit 10
+    """
+    import pandas as pd
+
+    from linkclf.explain import top_reasons
+    from linkclf.io import refuse_overwrite_input, write_csv_atomic
+    from linkclf.model import LinkClassifier
+    from linkclf.pipeline import read_inputs
+
+    if output:
+        refuse_overwrite_input(output, inputs)
+    clf = LinkClassifier.load(model)
+    links = read_inputs(inputs, fmt)
+    X = clf.features.transform(links)
+    p = clf.predict_proba(X)
+    reasons = top_reasons(clf.contributions(X), X, clf.features.families_, k=top)
+    table = pd.DataFrame(
+        {
+            "source_url": links["source_url"],
+            "anchor": links["anchor"],
+            "p_manipulative": p.round(4),
+            "reasons": ["; ".join(r) for r in reasons],
+        }
+    ).sort_values("p_manipulative", ascending=False, kind="stable")
+    if output:
+        write_csv_atomic(table, output)
+        info(f"wrote {output}")
+    shown = table if limit == 0 else table.head(limit)
+    for row in shown.itertuples():
+        # Anchors are written by spammers: strip control characters (terminal escape sequences).
+        anchor = _printable(row.anchor)
+        typer.echo(f"{row.p_manipulative:.3f}  {_printable(row.source_url)}  [{anchor}]\n        {row.reasons or '-'}")
+
+
+def _printable(value: object) -> str:
+    text = "" if value is None or value != value else str(value)
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)

@@ -1,0 +1,34 @@
+"""`linkclf train`: a thin wrapper over linkclf.train.train."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from linkclf.cli._common import info, user_errors
+
+
+@user_errors
+def command(
+    data: list[str] = typer.Option(None, "--data", help="Labelled CSV(s); default: the config's data.paths."),
+    config: Path = typer.Option(Path("training/default.toml"), "--config", help="Training config (TOML)."),
+    out: Path = typer.Option(Path("models/default"), "--out", help="Model directory to install into."),
+    set_: list[str] = typer.Option(None, "--set", help="Override a config value: section.key=value."),
+    force: bool = typer.Option(False, "--force", help="Install even if the current model is better."),
+) -> None:
+    """Train a model on labelled links, track it in MLflow, install it if it is better.
+
+    Example: linkclf train --data datasets/default/links.csv.gz --out models/default
+    """
+    from linkclf.config import load_config
+    from linkclf.train import train
+
+    cfg = load_config(config if config.exists() or config != Path("training/default.toml") else None, set_ or [])
+    result = train(cfg, data_paths=data or None, out=out, force=force, progress=info)
+    test = result.metrics["test"]
+    info(
+        f"model: {result.model_dir} ({'installed' if result.promoted else 'not installed'}); "
+        f"test ROC-AUC {test['roc_auc']:.3f}, PR-AUC {test['pr_auc']:.3f}; MLflow run {result.run_id}, "
+        f"registered version {result.version}"
+    )

@@ -1,0 +1,39 @@
+"""Which embedder a name in a config or a model directory means.
+
+A model directory records its embedder by name; loading it must rebuild exactly that embedder
+(and refuse another), without unpickling anything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from linkclf.errors import ConfigError
+
+#: Names accepted in training configs and written into model directories.
+EMBEDDERS = ("minilm", "hashing")
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("LINKCLF_CACHE") or Path.home() / ".cache" / "linkclf") / "embeddings"
+
+
+def make_embedder(name: str, *, cache: bool = True) -> Any:
+    """Build the embedder ``name`` ("minilm": all-MiniLM-L6-v2 from its PyPI package, or
+    "hashing": the deterministic test embedder), wrapped in the on-disk cache."""
+    from linkclf.features import CachedEmbedder, HashingEmbedder, SentenceTransformerEmbedder
+
+    base = name.split(":", 1)[0]
+    if base == "minilm" or name.startswith("sentence-transformers"):
+        inner: Any = SentenceTransformerEmbedder()
+    elif base == "hashing":
+        inner = HashingEmbedder()
+    else:
+        raise ConfigError(
+            expected=f"an embedder in {{{', '.join(EMBEDDERS)}}}",
+            found=repr(name),
+            fix="set features.embedder in the training config to one of them",
+        )
+    return CachedEmbedder(inner, default_cache_dir()) if cache else inner

@@ -1,0 +1,58 @@
+"""Labelled links for training and evaluation: the shipped dataset, or the user's own audits.
+
+Accepted: the canonical CSV (optionally gzipped) with ``label`` (0/1) and optional ``kind``; any
+export linkclf reads, with a ``label`` column or a ``decision`` column (``disavow`` / ``keep``, as
+filled in on the review sheet of ``linkclf disavow --review``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from linkclf.domains import referring_domain
+from linkclf.errors import InputError
+from linkclf.schema import labels_from_decisions, validate
+
+
+def _read_one(path: str) -> pd.DataFrame:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("an existing labelled CSV", "no such file", "check the --data path", path)
+    if p.suffix == ".gz":
+        try:
+            return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], compression="gzip")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, EOFError) as exc:
+            raise InputError("a gzipped canonical CSV", type(exc).__name__, "re-create the file", path) from None
+    from linkclf.sources import read_export
+
+    return read_export(path)
+
+
+def load_labelled(paths: Sequence[str]) -> pd.DataFrame:
+    """Read, concatenate and validate labelled links; adds ``referring_domain``.
+
+    Rows whose decision is neither ``disavow`` nor ``keep`` (blank on the review sheet) are
+    dropped: an undecided link is not a label.
+    """
+    frames = []
+    for path in paths:
+        df = _read_one(path)
+        if "label" not in df.columns and "decision" in df.columns:
+            df = df.assign(label=labels_from_decisions(df["decision"]))
+            df = df[df["label"].notna()]
+        frames.append(validate(df, require_labels=True, source=path))
+    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    if data.empty:
+        raise InputError("labelled rows", "none", "add labelled links", ", ".join(paths))
+    if data["label"].nunique() < 2:
+        raise InputError(
+            "both natural (0) and manipulative (1) links",
+            f"only label {int(data['label'].iloc[0])}",
+            "add links of the other class (e.g. the shipped datasets/default/links.csv.gz)",
+            ", ".join(paths),
+        )
+    data["referring_domain"] = data["source_url"].map(referring_domain)
+    return data

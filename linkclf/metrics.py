@@ -1,0 +1,81 @@
+"""Figures every evaluation reports, with bootstrap confidence intervals.
+
+Bootstrap resamples referring domains, not rows: links of one domain are near-duplicates, so
+a row bootstrap would report intervals far narrower than the data supports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+
+def _safe(fn: Any, y: np.ndarray, p: np.ndarray) -> float:
+    if len(np.unique(y)) < 2:
+        return float("nan")
+    return float(fn(y, p))
+
+
+def point_metrics(y: np.ndarray, p: np.ndarray, threshold: float, ks: tuple[int, ...] = (100, 1000)) -> dict[str, float]:
+    """ROC-AUC, PR-AUC, precision/recall at the threshold, precision@k, Brier, base rate."""
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    flag = p >= threshold
+    tp = int((flag & (y == 1)).sum())
+    out = {
+        "n": float(len(y)),
+        "positive_rate": float(y.mean()) if len(y) else float("nan"),
+        "roc_auc": _safe(roc_auc_score, y, p),
+        "pr_auc": _safe(average_precision_score, y, p),
+        "precision_at_threshold": tp / flag.sum() if flag.sum() else float("nan"),
+        "recall_at_threshold": tp / (y == 1).sum() if (y == 1).sum() else float("nan"),
+        "flagged_rate": float(flag.mean()) if len(y) else float("nan"),
+        "brier": float(brier_score_loss(y, p)) if len(y) else float("nan"),
+    }
+    order = np.argsort(-p, kind="stable")
+    for k in ks:
+        if len(y) >= k:
+            out[f"precision_at_{k}"] = float(y[order[:k]].mean())
+    return out
+
+
+def bootstrap_ci(
+    y: np.ndarray,
+    p: np.ndarray,
+    groups: np.ndarray,
+    threshold: float,
+    n_boot: int = 200,
+    seed: int = 0,
+    keys: tuple[str, ...] = ("roc_auc", "pr_auc", "precision_at_threshold", "recall_at_threshold", "brier"),
+) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals from a bootstrap over groups (referring domains)."""
+    rng = np.random.default_rng(seed)
+    uniq, inverse = np.unique(groups, return_inverse=True)
+    members = [np.flatnonzero(inverse == g) for g in range(len(uniq))]
+    samples: dict[str, list[float]] = {k: [] for k in keys}
+    for _ in range(n_boot):
+        pick = rng.integers(0, len(uniq), len(uniq))
+        idx = np.concatenate([members[g] for g in pick])
+        m = point_metrics(y[idx], p[idx], threshold, ks=())
+        for k in keys:
+            samples[k].append(m[k])
+    out = {}
+    for k, vals in samples.items():
+        arr = np.asarray(vals, dtype=float)
+        arr = arr[~np.isnan(arr)]
+        out[k] = (float(np.percentile(arr, 2.5)), float(np.percentile(arr, 97.5))) if len(arr) else (float("nan"),) * 2
+    return out
+
+
+def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
+    """Mean predicted vs observed rate per probability bin (the reliability diagram's points)."""
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        mask = idx == b
+        if mask.any():
+            rows.append({"bin": b, "mean_p": float(p[mask].mean()), "observed": float(y[mask].mean()), "n": int(mask.sum())})
+    return rows

@@ -1,0 +1,274 @@
+"""LinkClassifier: features -> LightGBM -> calibrated probability -> threshold -> kind.
+
+A saved model is a directory that loads without executing code: LightGBM's native text models,
+JSON for everything learned besides the trees, ``.npy`` for projections (written by the
+FeatureBuilder), and a model card (README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from linkclf import __version__
+from linkclf.errors import ModelError
+from linkclf.features import FeatureBuilder
+from linkclf.schema import MANIPULATIVE_KINDS, SCHEMA_VERSION
+
+MODEL_FORMAT = "linkclf-model/1"
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 40,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "num_threads": 0,
+    "seed": 0,
+    "deterministic": True,
+    "force_row_wise": True,
+}
+
+
+@dataclass
+class Calibrator:
+    """Isotonic calibration stored as its breakpoints, applied with ``np.interp``.
+
+    Isotonic rather than Platt because boosted-tree scores are not sigmoid-shaped; keeping only
+    the breakpoints means the calibrator is plain JSON.
+    """
+
+    x: list[float] = field(default_factory=lambda: [0.0, 1.0])
+    y: list[float] = field(default_factory=lambda: [0.0, 1.0])
+
+    @classmethod
+    def fit(cls, raw: np.ndarray, labels: np.ndarray) -> Calibrator:
+        from sklearn.isotonic import IsotonicRegression
+
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+        iso.fit(raw, labels)
+        return cls(x=[float(v) for v in iso.X_thresholds_], y=[float(v) for v in iso.y_thresholds_])
+
+    def __call__(self, raw: np.ndarray) -> np.ndarray:
+        return np.interp(raw, np.asarray(self.x), np.asarray(self.y))
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray, beta: float = 0.5) -> float:
+    """Threshold maximising F-beta on validation data.
+
+    beta < 1 weighs precision higher: a false positive in a disavow file costs the user
+    traffic, a missed spam link usually costs nothing (Google already ignores most of them).
+    """
+    order = np.argsort(-p, kind="stable")
+    p_sorted, y_sorted = p[order], y[order]
+    tp = np.cumsum(y_sorted)
+    fp = np.cumsum(1 - y_sorted)
+    positives = max(int(y.sum()), 1)
+    precision = tp / np.maximum(tp + fp, 1)
+    recall = tp / positives
+    b2 = beta * beta
+    f = (1 + b2) * precision * recall / np.maximum(b2 * precision + recall, 1e-12)
+    # Only cut where the score changes, so the threshold is reproducible on ties.
+    distinct = np.r_[p_sorted[1:] != p_sorted[:-1], True]
+    best = int(np.argmax(np.where(distinct, f, -1.0)))
+    return float(p_sorted[best])
+
+
+class LinkClassifier:
+    """Score links: calibrated probability of being manipulative, the likely kind, reasons.
+
+    Parameters
+    ----------
+    features : an unfitted FeatureBuilder (it carries the embedder).
+    params : LightGBM parameters, merged over DEFAULT_PARAMS.
+    num_boost_round, early_stopping_rounds : boosting schedule; early stopping on validation.
+    exclude_families : signal families left out (for ablations, e.g. ``["embedding"]``).
+    """
+
+    def __init__(
+        self,
+        features: FeatureBuilder,
+        params: dict[str, Any] | None = None,
+        num_boost_round: int = 600,
+        early_stopping_rounds: int = 50,
+        exclude_families: tuple[str, ...] = (),
+        threshold_beta: float = 0.5,
+    ) -> None:
+        self.features = features
+        self.params = params
+        self.num_boost_round = num_boost_round
+        self.early_stopping_rounds = early_stopping_rounds
+        self.exclude_families = tuple(exclude_families)
+        self.threshold_beta = threshold_beta
+
+    # ------------------------------------------------------------------ fitting
+    def columns_(self) -> list[str]:
+        fams = self.features.families_
+        return [n for n in self.features.feature_names_ if fams.get(n) not in self.exclude_families]
+
+    def fit(
+        self,
+        X_train: pd.DataFrame,
+        y_train: np.ndarray,
+        X_valid: pd.DataFrame,
+        y_valid: np.ndarray,
+        kinds_train: pd.Series | None = None,
+    ) -> LinkClassifier:
+        """Fit on feature frames from ``self.features.transform``; returns self.
+
+        Early stopping, calibration and the threshold all use the validation rows, which must
+        come from referring domains absent from training (see linkclf.splits).
+        """
+        cols = self.columns_()
+        params = {**DEFAULT_PARAMS, **(self.params or {})}
+        train_set = lgb.Dataset(X_train[cols], label=y_train, free_raw_data=True)
+        valid_set = lgb.Dataset(X_valid[cols], label=y_valid, reference=train_set)
+        self.booster_ = lgb.train(
+            params,
+            train_set,
+            num_boost_round=self.num_boost_round,
+            valid_sets=[valid_set],
+            valid_names=["valid"],
+            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
+        )
+        raw_valid = self.booster_.predict(X_valid[cols])
+        self.calibrator_ = Calibrator.fit(raw_valid, y_valid)
+        self.threshold_ = choose_threshold(self.calibrator_(raw_valid), y_valid, self.threshold_beta)
+        self.kind_booster_ = None
+        if kinds_train is not None:
+            self.kind_booster_ = self._fit_kinds(X_train[cols], y_train, kinds_train, params)
+        self.feature_columns_ = cols
+        return self
+
+    def _fit_kinds(
+        self, X: pd.DataFrame, y: np.ndarray, kinds: pd.Series, params: dict[str, Any]
+    ) -> lgb.Booster | None:
+        """A multiclass model over the manipulative kinds, trained on manipulative rows only."""
+        mask = (y == 1) & kinds.isin(MANIPULATIVE_KINDS).to_numpy()
+        if mask.sum() < 50 or kinds[mask].nunique() < 2:
+            return None
+        codes = kinds[mask].map({k: i for i, k in enumerate(MANIPULATIVE_KINDS)}).to_numpy()
+        kparams = {**params, "objective": "multiclass", "num_class": len(MANIPULATIVE_KINDS)}
+        return lgb.train(kparams, lgb.Dataset(X[mask], label=codes), num_boost_round=150)
+
+    # --------------------------------------------------------------- predicting
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "booster_"):
+            raise ModelError(
+                expected="a fitted model",
+                found="an unfitted LinkClassifier",
+                fix="call fit() or LinkClassifier.load(model_dir)",
+            )
+
+    def raw_score(self, X: pd.DataFrame) -> np.ndarray:
+        self._check_fitted()
+        return self.booster_.predict(X[self.feature_columns_])
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability that each link is manipulative, shape (n,)."""
+        return self.calibrator_(self.raw_score(X))
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return (self.predict_proba(X) >= self.threshold_).astype(np.int8)
+
+    def predict_kind(self, X: pd.DataFrame, flagged: np.ndarray) -> np.ndarray:
+        """Most likely manipulative kind for flagged links, "natural" for the rest."""
+        out = np.full(len(X), "natural", dtype=object)
+        if self.kind_booster_ is None or not flagged.any():
+            out[flagged.astype(bool)] = "unnatural"
+            return out
+        probs = self.kind_booster_.predict(X.loc[flagged.astype(bool), self.feature_columns_])
+        out[flagged.astype(bool)] = np.asarray(MANIPULATIVE_KINDS, dtype=object)[probs.argmax(1)]
+        return out
+
+    def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Per-feature contributions to the raw score (LightGBM's TreeSHAP), one column a feature."""
+        self._check_fitted()
+        contrib = self.booster_.predict(X[self.feature_columns_], pred_contrib=True)
+        return pd.DataFrame(contrib[:, :-1], columns=self.feature_columns_, index=X.index)
+
+    def feature_importance(self) -> pd.Series:
+        self._check_fitted()
+        gain = self.booster_.feature_importance(importance_type="gain")
+        return pd.Series(gain, index=self.feature_columns_).sort_values(ascending=False)
+
+    # ---------------------------------------------------------------- save/load
+    def save(self, path: str | Path, *, metrics: dict[str, Any], card: str, extra: dict[str, Any]) -> None:
+        """Write the model directory (caller makes it atomic by saving into a temp dir)."""
+        self._check_fitted()
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        self.booster_.save_model(str(out / "model.lgb.txt"))
+        if self.kind_booster_ is not None:
+            self.kind_booster_.save_model(str(out / "kinds.lgb.txt"))
+        self.features.save(out / "features")
+        meta = {
+            "format": MODEL_FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "linkclf_version": __version__,
+            "feature_columns": self.feature_columns_,
+            "exclude_families": list(self.exclude_families),
+            "threshold": self.threshold_,
+            "threshold_rule": f"max F{self.threshold_beta:g} on validation (grouped by domain)",
+            "calibrator": {"kind": "isotonic", "x": self.calibrator_.x, "y": self.calibrator_.y},
+            "kinds": list(MANIPULATIVE_KINDS) if self.kind_booster_ is not None else [],
+            "metrics": metrics,
+            "versions": {
+                "python": platform.python_version(),
+                "lightgbm": lgb.__version__,
+                "numpy": np.__version__,
+                "pandas": pd.__version__,
+            },
+            **extra,
+        }
+        (out / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True, default=str))
+        (out / "README.md").write_text(card)
+
+    @classmethod
+    def load(cls, path: str | Path, embedder: Any = None) -> LinkClassifier:
+        """Load a model directory. Reads text and .npy only (allow_pickle=False): no code runs."""
+        root = Path(path)
+        meta_path = root / "model.json"
+        if not meta_path.is_file() or not (root / "model.lgb.txt").is_file():
+            raise ModelError(
+                expected="a model directory with model.json and model.lgb.txt",
+                found=f"{root} without them" if root.exists() else f"no directory {root}",
+                fix="train one with `linkclf train` or pass --model to an existing model directory",
+                where=str(root),
+            )
+        try:
+            meta = json.loads(meta_path.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError("valid JSON in model.json", str(exc), "retrain the model", str(root)) from None
+        if meta.get("format") != MODEL_FORMAT or meta.get("schema_version") != SCHEMA_VERSION:
+            raise ModelError(
+                expected=f"model format {MODEL_FORMAT}, schema {SCHEMA_VERSION}",
+                found=f"{meta.get('format')}, schema {meta.get('schema_version')}",
+                fix="retrain the model with this version of linkclf",
+                where=str(root),
+            )
+        if embedder is None:
+            from linkclf.features import embedder_from_name
+
+            embedder = embedder_from_name(FeatureBuilder.embedder_name(root / "features"))
+        model = cls(FeatureBuilder.load(root / "features", embedder))
+        model.exclude_families = tuple(meta.get("exclude_families", []))
+        model.booster_ = lgb.Booster(model_file=str(root / "model.lgb.txt"))
+        kinds_path = root / "kinds.lgb.txt"
+        model.kind_booster_ = lgb.Booster(model_file=str(kinds_path)) if kinds_path.is_file() else None
+        model.feature_columns_ = list(meta["feature_columns"])
+        model.threshold_ = float(meta["threshold"])
+        model.calibrator_ = Calibrator(x=meta["calibrator"]["x"], y=meta["calibrator"]["y"])
+        model.meta_ = meta
+        return model

@@ -1,0 +1,93 @@
+"""MLflow: the only module that imports it.
+
+Every training run logs its params, metrics, plots and the model directory; the model is
+registered and promoted with aliases (``challenger`` -> ``champion``) only when it wins on
+held-out data. The default store is ``sqlite:///mlflow.db`` in the working directory (MLflow's
+own default); ``MLFLOW_TRACKING_URI`` points elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+DEFAULT_URI = "sqlite:///mlflow.db"
+EXPERIMENT = "linkclf"
+
+
+def tracking_uri() -> str:
+    return os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_URI
+
+
+def _mlflow() -> Any:
+    # MLflow logs table creation at INFO on every fresh store; keep stderr for our own progress.
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri())
+    return mlflow
+
+
+@contextlib.contextmanager
+def run(name: str, params: dict[str, Any], tags: dict[str, str] | None = None) -> Iterator[Any]:
+    """Start a run in the ``linkclf`` experiment and log flattened params."""
+    mlflow = _mlflow()
+    mlflow.set_experiment(EXPERIMENT)
+    with mlflow.start_run(run_name=name, tags=tags or {}) as active:
+        mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
+        yield active
+
+
+def log_metrics(metrics: dict[str, float], prefix: str = "") -> None:
+    mlflow = _mlflow()
+    clean = {}
+    for key, value in metrics.items():
+        if isinstance(value, (int, float)) and value == value:  # drop NaN
+            clean[f"{prefix}{key}".replace("@", "_at_")] = float(value)
+    mlflow.log_metrics(clean)
+
+
+def log_figure(fig: Any, name: str) -> None:
+    _mlflow().log_figure(fig, name)
+
+
+def log_dict(data: dict[str, Any], name: str) -> None:
+    _mlflow().log_dict(data, name)
+
+
+def log_model_dir(path: str | Path) -> str:
+    """Log a model directory as the run's ``model`` artifacts; returns its artifact URI."""
+    mlflow = _mlflow()
+    mlflow.log_artifacts(str(path), "model")
+    return mlflow.get_artifact_uri("model")
+
+
+def register(run_id: str, artifact_uri: str, name: str) -> str:
+    """Register the run's model directory as a new version of ``name``; alias it ``challenger``."""
+    mlflow = _mlflow()
+    client = mlflow.MlflowClient()
+    try:
+        client.get_registered_model(name)
+    except mlflow.exceptions.MlflowException:
+        client.create_registered_model(name, description="linkclf link classifier")
+    version = client.create_model_version(name, source=artifact_uri, run_id=run_id)
+    client.set_registered_model_alias(name, "challenger", version.version)
+    return str(version.version)
+
+
+def promote(name: str, version: str) -> None:
+    """Make ``version`` the champion."""
+    _mlflow().MlflowClient().set_registered_model_alias(name, "champion", version)
+
+
+def champion_version(name: str) -> str | None:
+    mlflow = _mlflow()
+    try:
+        return str(mlflow.MlflowClient().get_model_version_by_alias(name, "champion").version)
+    except mlflow.exceptions.MlflowException:
+        return None

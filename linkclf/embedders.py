@@ -13,7 +13,7 @@ from typing import Any
 from linkclf.errors import ConfigError
 
 #: Names accepted in training configs and written into model directories.
-EMBEDDERS = ("minilm", "hashing")
+EMBEDDERS = ("minilm", "minilm-static", "hashing")
 
 
 def default_cache_dir() -> Path:
@@ -21,13 +21,21 @@ def default_cache_dir() -> Path:
 
 
 def make_embedder(name: str, *, cache: bool = True) -> Any:
-    """Build the embedder ``name`` ("minilm": all-MiniLM-L6-v2 from its PyPI package, or
-    "hashing": the deterministic test embedder), wrapped in the on-disk cache."""
+    """Build the embedder ``name``, wrapped in the on-disk cache.
+
+    "minilm": all-MiniLM-L6-v2 (sentence-transformers) from its PyPI package; "minilm-static":
+    the same model distilled to static token embeddings (model2vec, built offline once);
+    "hashing": the deterministic test embedder.
+    """
     from linkclf.features import CachedEmbedder, HashingEmbedder, SentenceTransformerEmbedder
 
     base = name.split(":", 1)[0]
-    if base == "minilm" or name.startswith("sentence-transformers"):
-        inner: Any = SentenceTransformerEmbedder()
+    if base.startswith("minilm-static"):
+        from linkclf.features.static import StaticEmbedder
+
+        inner: Any = StaticEmbedder()
+    elif base == "minilm" or "minilm-l6" in base.lower() or name.startswith("sentence-transformers"):
+        inner = SentenceTransformerEmbedder()
     elif base == "hashing":
         inner = HashingEmbedder()
     else:

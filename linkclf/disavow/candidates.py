@@ -1,0 +1,316 @@
+"""Disavow candidates from scored links: a ``domain:`` line or URL lines per referring domain.
+
+The rule (configurable through :class:`DomainRule`):
+
+* a referring domain becomes a ``domain:`` candidate when at least ``min_share`` of its links
+  are flagged AND either it has at least ``min_links`` links or its most suspicious link has
+  ``p_manipulative >= sure_p`` (one or two links the model is very sure about);
+* otherwise each source page with at least one flagged link becomes a URL candidate.
+
+Domains are registrable domains from the Public Suffix List with private suffixes
+(``spam.blogspot.com``, never ``blogspot.com``), via :mod:`linkclf.domains`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+
+from linkclf.disavow.rules import DOMAIN_PREFIX
+from linkclf.domains import registrable_domain, to_ascii
+from linkclf.errors import ConfigError
+
+Level = Literal["domain", "url"]
+
+#: How many example anchors / URLs a candidate keeps for the review sheet.
+N_EXAMPLES = 3
+
+#: Blog hosts whose users' sites are subdomains but which the Public Suffix List does not list
+#: as private suffixes: a spam blog there is grouped by its own host
+#: (``domain:spam.wordpress.com``), never by the platform. (``blogspot.com``, ``github.io``,
+#: ``netlify.app`` ... are private suffixes in the PSL already.)
+HOSTED_PLATFORMS = frozenset(
+    {
+        "wordpress.com",
+        "tumblr.com",
+        "substack.com",
+        "medium.com",
+        "weebly.com",
+        "livejournal.com",
+        "typepad.com",
+        "over-blog.com",
+        "jimdo.com",
+        "webnode.com",
+        "webnode.nl",
+        "webnode.fr",
+        "hatenablog.com",
+        "wikidot.com",
+        "bravesites.com",
+        "blog.jp",
+    }
+)
+
+
+@dataclass(frozen=True)
+class DomainRule:
+    """When a referring domain is disavowed whole rather than page by page.
+
+    Attributes
+    ----------
+    min_share : share of the domain's links that must be flagged (default 0.5: most of them).
+    min_links : links the domain must have for the share alone to count (default 3).
+    sure_p : with fewer links, the highest ``p_manipulative`` that is enough (default 0.95).
+    """
+
+    min_share: float = 0.5
+    min_links: int = 3
+    sure_p: float = 0.95
+
+    def __post_init__(self) -> None:
+        for name in ("min_share", "sure_p"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(
+                    expected=f"{name} between 0 and 1",
+                    found=str(value),
+                    fix=f"pass a {name} such as 0.5",
+                )
+        if self.min_links < 1:
+            raise ConfigError(
+                expected="min_links of at least 1", found=str(self.min_links), fix="pass 1 or more"
+            )
+
+    def describe(self) -> str:
+        return (
+            f"domain when >= {self.min_share:.0%} of its links are flagged and it has"
+            f" >= {self.min_links} links or a link with p >= {self.sure_p:g}"
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposed disavow line with the evidence a reviewer needs.
+
+    Attributes
+    ----------
+    level : ``domain`` or ``url``.
+    value : the host (domain level) or the source URL (url level), punycode host.
+    domain : the referring (registrable) domain.
+    n_links, n_flagged : links behind the candidate, and how many were flagged.
+    mean_p, max_p : mean and highest ``p_manipulative`` of those links.
+    reasons : most frequent reasons among the flagged links.
+    kinds : most frequent likely kinds among the flagged links.
+    anchors, urls : examples (most suspicious first).
+    rule : why this level was chosen, in words.
+    pages : for a domain candidate, the URL candidates of its flagged pages (what is left to
+        disavow when the allowlist holds the domain back).
+    """
+
+    level: Level
+    value: str
+    domain: str
+    n_links: int
+    n_flagged: int
+    mean_p: float
+    max_p: float
+    reasons: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    anchors: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    rule: str = ""
+    pages: tuple[Candidate, ...] = ()
+
+    @property
+    def line(self) -> str:
+        """The disavow line this candidate writes."""
+        return DOMAIN_PREFIX + self.value if self.level == "domain" else self.value
+
+    @property
+    def host(self) -> str:
+        if self.level == "domain":
+            return self.value
+        return (urlsplit(self.value).hostname or "").rstrip(".")
+
+
+def unneutralise(value: object) -> str:
+    """Undo the spreadsheet quote ``linkclf score`` put before ``= + - @`` (display only)."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def normalise_url(url: str) -> str:
+    """A source URL as a disavow line: scheme added if missing, host in punycode, no fragment,
+    whitespace percent-encoded (URLs in exports sometimes carry raw spaces)."""
+    text = url.strip()
+    if "://" not in text[:12]:
+        text = "http://" + text.lstrip("/")
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    host = to_ascii(parts.hostname or "")
+    netloc = host + (f":{parts.port}" if _port(parts) else "")
+    path = _encode_space(parts.path) or "/"
+    return urlunsplit((parts.scheme.lower(), netloc, path, _encode_space(parts.query), ""))
+
+
+def _port(parts: object) -> int | None:
+    try:
+        return parts.port  # type: ignore[attr-defined]
+    except ValueError:
+        return None
+
+
+def _encode_space(text: str) -> str:
+    return "".join("%20" if ch == " " else f"%{ord(ch):02X}" if ord(ch) < 32 else ch for ch in text)
+
+
+def site_of(domain: str, url: str) -> str:
+    """The site a URL belongs to on a hosted platform: its host without ``www.``."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    host = host[4:] if host.startswith("www.") else host
+    return host if host.endswith("." + domain) else domain
+
+
+def _top(values: Iterable[str], n: int = N_EXAMPLES) -> tuple[str, ...]:
+    counts = Counter(v for v in values if v)
+    return tuple(value for value, _ in counts.most_common(n))
+
+
+def _examples(values: Iterable[str], n: int = N_EXAMPLES) -> tuple[str, ...]:
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+            if len(seen) == n:
+                break
+    return tuple(seen)
+
+
+def prepare_links(df: pd.DataFrame, threshold: float | None = None) -> pd.DataFrame:
+    """The columns candidate building needs: ``domain``, ``url``, ``p``, ``flagged``, texts.
+
+    ``flagged`` is ``p_manipulative >= threshold`` when a threshold is given, else the
+    ``flag`` column (the model's own threshold).
+    """
+    p = pd.to_numeric(df["p_manipulative"], errors="coerce").astype("float64")
+    if threshold is not None:
+        flagged = p >= threshold
+    else:
+        flag = df["flag"].astype("string").str.strip().str.lower()
+        flagged = flag.isin(["1", "1.0", "true", "yes"])
+    url = df["source_url"].map(unneutralise).map(normalise_url)
+    if "referring_domain" in df.columns:
+        given = df["referring_domain"].map(unneutralise)
+        domain = [
+            registrable_domain(d) if d else registrable_domain(u)
+            for d, u in zip(given, url, strict=True)
+        ]
+    else:
+        domain = url.map(registrable_domain).tolist()
+    domain = [
+        site_of(d, u) if d in HOSTED_PLATFORMS else d for d, u in zip(domain, url, strict=True)
+    ]
+    texts = {
+        col: df[col].map(unneutralise) if col in df.columns else pd.Series("", index=df.index)
+        for col in ("anchor", "reasons", "kind")
+    }
+    return pd.DataFrame(
+        {
+            "domain": domain,
+            "url": url,
+            "p": p,
+            "flagged": flagged.fillna(False).astype(bool),
+            **texts,
+        },
+        index=df.index,
+    )
+
+
+def build_candidates(
+    df: pd.DataFrame, rule: DomainRule | None = None, threshold: float | None = None
+) -> list[Candidate]:
+    """Disavow candidates from scored links (see the module docstring for the rule).
+
+    Parameters
+    ----------
+    df : scored links with ``source_url``, ``p_manipulative`` and ``flag`` (unless
+        ``threshold`` is given); ``referring_domain``, ``anchor``, ``reasons``, ``kind`` used
+        when present.
+    rule : when a domain is disavowed whole; :class:`DomainRule` defaults when None.
+    threshold : flag links with ``p_manipulative >= threshold`` instead of the ``flag`` column.
+
+    Returns
+    -------
+    Domain candidates (sorted by domain), then URL candidates (sorted by URL).
+    """
+    rule = rule or DomainRule()
+    links = prepare_links(df, threshold)
+    links = links[links["domain"] != ""]
+    # Aggregate per domain once, vectorised: exports reach millions of rows, candidates do not.
+    per_domain = links.groupby("domain", sort=True).agg(
+        n=("p", "size"), n_flagged=("flagged", "sum"), max_p=("p", "max")
+    )
+    per_domain = per_domain[per_domain["n_flagged"] > 0]
+    share = per_domain["n_flagged"] / per_domain["n"]
+    whole = (share >= rule.min_share) & (
+        (per_domain["n"] >= rule.min_links) | (per_domain["max_p"] >= rule.sure_p)
+    )
+    domains: list[Candidate] = []
+    whole_domains = set(per_domain.index[whole])
+    for domain, group in links[links["domain"].isin(whole_domains)].groupby("domain", sort=True):
+        n_flagged = int(group["flagged"].sum())
+        why = f"{n_flagged} of {len(group)} links flagged ({n_flagged / len(group):.0%})"
+        if len(group) < rule.min_links:
+            why += f", max p {group['p'].max():.2f}"
+        pages = _pages(group, "the domain itself is on the allowlist")
+        domains.append(_candidate("domain", str(domain), str(domain), group, why, pages))
+    page_domains = set(per_domain.index[~whole])
+    in_pages = links["domain"].isin(page_domains)
+    urls = list(_pages(links[in_pages], "its domain is below the domain rule"))
+    return domains + urls
+
+
+def _pages(links: pd.DataFrame, context: str) -> tuple[Candidate, ...]:
+    """URL candidates for every page with a flagged link among ``links``, sorted by URL."""
+    flagged_urls = set(links.loc[links["flagged"], "url"])
+    out: list[Candidate] = []
+    for url, page in links[links["url"].isin(flagged_urls)].groupby("url", sort=True):
+        n_flagged = int(page["flagged"].sum())
+        why = f"{n_flagged} of {len(page)} links on the page flagged; {context}"
+        out.append(_candidate("url", str(url), str(page["domain"].iloc[0]), page, why))
+    return tuple(out)
+
+
+def _candidate(
+    level: Level,
+    value: str,
+    domain: str,
+    group: pd.DataFrame,
+    why: str,
+    pages: tuple[Candidate, ...] = (),
+) -> Candidate:
+    flagged = group[group["flagged"]].sort_values("p", ascending=False, kind="stable")
+    reasons = (r.strip() for cell in flagged["reasons"] for r in str(cell).split(";"))
+    return Candidate(
+        level=level,
+        value=value,
+        domain=domain,
+        n_links=len(group),
+        n_flagged=len(flagged),
+        mean_p=round(float(group["p"].mean()), 4),
+        max_p=round(float(group["p"].max()), 4),
+        reasons=_top(reasons),
+        kinds=_top(k for k in flagged["kind"] if k != "natural"),
+        anchors=_examples(flagged["anchor"]),
+        urls=_examples(flagged["url"]),
+        rule=why,
+        pages=pages,
+    )

@@ -23,6 +23,7 @@ COMMANDS: list[tuple[str, str]] = [
     # one line per command; keep this list in README order
     ("train", "train"),
     ("score", "score"),
+    ("disavow", "disavow"),
     ("evaluate", "evaluate"),
     ("explain", "explain"),
 ]

@@ -1,0 +1,192 @@
+"""Stream an export into canonical chunks; read one file or merge several.
+
+One code path for every vendor: ``detect.sniff`` finds the encoding, delimiter and header line
+from the head of the file, then pandas' C parser reads the decoded text stream in chunks and the
+vendor's :class:`~linkclf.sources.base.Spec` maps each chunk to canonical columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from linkclf.errors import InputError
+from linkclf.schema import conform
+from linkclf.sources import textio
+from linkclf.sources.detect import Layout, sniff
+
+#: The column recording which file(s) a link came from.
+SEEN_IN = "seen_in"
+#: Links are the same link when these match (exactly, after stripping whitespace).
+DEDUPE_KEY = ("source_url", "target_url", "anchor")
+
+
+def iter_export(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    chunksize: int = 50_000,
+    target: str | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Read an export in chunks of canonical rows, with bounded memory.
+
+    Parameters
+    ----------
+    path : the export file.
+    format : force the vendor (``ahrefs``, ``semrush``, ...); detected when None.
+    chunksize : rows per chunk.
+    target : target URL for rows without one. Search Console exports have no target column, so
+        reading one without ``target`` raises; for other formats it only fills blanks.
+
+    Yields
+    ------
+    pandas.DataFrame
+        canonical columns (conformed), then every vendor column under its original header, then
+        ``seen_in`` (the file name).
+
+    Raises
+    ------
+    InputError
+        one line naming the file (and row), for anything that cannot be read.
+    """
+    layout = sniff(path, format)
+    where = str(path)
+    if layout.format == "gsc" and not target:
+        raise InputError(
+            expected="a target URL for a Search Console export (it has no target column)",
+            found="no target given",
+            fix="pass --target https://your-site.example/ (read_export(..., target=...))",
+            where=where,
+        )
+    first_row = layout.skip + 2  # 1-based, header line = row skip + 1
+    with textio.open_text(path, layout.codec) as handle:
+        for _ in range(layout.skip):
+            handle.readline()
+        emitted = False
+        for chunk in _chunks(handle, layout, chunksize, where, first_row):
+            _check_field_size(chunk, where, first_row)
+            first_row += len(chunk)
+            emitted = True
+            yield _to_canonical(chunk, layout, textio.name_of(path), target)
+        if not emitted:
+            empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in layout.header})
+            yield _to_canonical(empty, layout, textio.name_of(path), target)
+
+
+def _chunks(
+    handle: object, layout: Layout, chunksize: int, where: str, first_row: int
+) -> Iterator[pd.DataFrame]:
+    try:
+        reader = pd.read_csv(
+            handle,
+            sep=layout.delimiter,
+            quotechar='"',
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            chunksize=chunksize,
+            engine="c",
+            skip_blank_lines=True,
+        )
+        with reader:
+            yield from reader
+    except pd.errors.EmptyDataError:
+        return
+    except (pd.errors.ParserError, csv.Error, ValueError, UnicodeError, OverflowError) as exc:
+        raise InputError(
+            expected=f"well-formed {layout.format} rows ({_delimiter_name(layout.delimiter)}"
+            "-separated, quotes balanced)",
+            found=_parser_message(exc, layout.skip),
+            fix="re-export the file, or fix or delete the broken row",
+            where=where,
+        ) from None
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delimiter, delimiter)
+
+
+def _parser_message(exc: Exception, skip: int) -> str:
+    text = " ".join(str(exc).split())[:200]
+    # pandas counts lines from the header; the user counts from the top of the file.
+    if skip:
+        text += f" (line numbers after the {skip} preamble line(s))"
+    return text
+
+
+def _check_field_size(chunk: pd.DataFrame, where: str, first_row: int) -> None:
+    for col in chunk.columns:
+        lengths = chunk[col].str.len()
+        if len(lengths) and lengths.max() > textio.FIELD_LIMIT:
+            row = first_row + int(np.argmax(lengths.to_numpy(dtype="float64", na_value=0)))
+            raise InputError(
+                expected=f"fields of at most {textio.FIELD_LIMIT:,} characters",
+                found=f"{int(lengths.max()):,} characters in column {str(col)[:40]!r}",
+                fix="the file is broken (an unclosed quote swallows rows) or not an export; "
+                "re-export it",
+                where=f"{where}, row {row}",
+            )
+
+
+def _to_canonical(
+    chunk: pd.DataFrame, layout: Layout, name: str, target: str | None
+) -> pd.DataFrame:
+    canonical = layout.spec.to_canonical(chunk)
+    if target:
+        have = canonical.get("target_url")
+        fill = pd.Series(target, index=chunk.index, dtype="string")
+        canonical["target_url"] = fill if have is None else have.mask(have.fillna("") == "", fill)
+    columns = {str(c): chunk[c] for c in chunk.columns}
+    columns.update(canonical)
+    columns[SEEN_IN] = pd.Series(name, index=chunk.index, dtype="string")
+    out = conform(pd.DataFrame(columns, index=chunk.index))
+    seen = out.pop(SEEN_IN)
+    out[SEEN_IN] = seen
+    return out
+
+
+def read_export(
+    path: str | os.PathLike[str], *, format: str | None = None, target: str | None = None
+) -> pd.DataFrame:
+    """Read a whole export into one canonical frame (see :func:`iter_export`).
+
+    Examples
+    --------
+    >>> links = read_export("backlinks.csv")  # doctest: +SKIP
+    >>> links[["source_url", "target_url", "anchor", "nofollow", "seen_in"]]  # doctest: +SKIP
+    """
+    chunks = list(iter_export(path, format=format, target=target))
+    out = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    return out.reset_index(drop=True)
+
+
+def read_exports(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    format: str | None = None,
+    target: str | None = None,
+) -> pd.DataFrame:
+    """Read several exports and merge them into one row per link.
+
+    Rows are the same link when ``source_url``, ``target_url`` and ``anchor`` match. The merged
+    row takes, column by column, the first non-missing value in the order the files were given
+    (so Ahrefs' DR and Majestic's Trust Flow both survive), and ``seen_in`` lists every file that
+    saw the link, ``;``-joined. A row from an export without anchors (Search Console) is credited
+    to every anchored row with the same source and target instead of standing alone.
+    """
+    if not paths:
+        raise InputError(
+            expected="at least one export file",
+            found="none",
+            fix="pass one or more export paths",
+        )
+    frames = [read_export(p, format=format, target=target) for p in paths]
+    if len(frames) == 1:
+        return frames[0]
+    from linkclf.sources.merge import merge_frames
+
+    return merge_frames(frames)

@@ -1,0 +1,160 @@
+"""Bytes to text for exports: encoding from the first bytes, a streaming decoder, delimiters.
+
+Only the head of a file (``SAMPLE_BYTES``) is read to decide anything; the rest is decoded as a
+stream by :class:`io.TextIOWrapper`, so a 5-million-row UTF-16 export never sits in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+from pathlib import Path
+from typing import TextIO
+
+from linkclf.errors import InputError
+
+#: How much of a file detection reads.
+SAMPLE_BYTES = 256 * 1024
+#: Longest field accepted (characters); a longer one means a broken or hostile file.
+FIELD_LIMIT = 1_000_000
+DELIMITERS = ("\t", ";", ",", "|")
+_FALLBACK = "linkclf-cp1252"
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 rejects as Windows-1252 (an Excel re-save), latin-1 where undefined.
+
+    A file that is mostly UTF-8 with a few Excel-mangled cells then still reads, with those
+    cells as Excel meant them, instead of failing on row 800,000.
+    """
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    chunk = exc.object[exc.start : exc.end]
+    text = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in chunk)
+    return text, exc.end
+
+
+codecs.register_error(_FALLBACK, _cp1252_fallback)
+
+
+def name_of(path: str | os.PathLike[str]) -> str:
+    """The file name used in messages and in ``seen_in``."""
+    return Path(path).name
+
+
+def read_head(path: str | os.PathLike[str]) -> bytes:
+    """The first ``SAMPLE_BYTES`` of a file, or an InputError if it cannot be opened."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise InputError(
+            expected="a readable export file",
+            found=f"{type(exc).__name__}: {exc.strerror or exc}",
+            fix="check the path and permissions",
+            where=str(path),
+        ) from None
+
+
+def sniff_encoding(head: bytes, where: str) -> str:
+    """Pick the codec from the BOM or the NUL-byte pattern; refuse workbooks and binaries.
+
+    Returns a codec name for :func:`open_text`.
+    """
+    if not head.strip():
+        raise InputError(
+            expected="an export with a header line and rows",
+            found="an empty file",
+            fix="export the report again; the download may have failed",
+            where=where,
+        )
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # the codec reads the BOM and picks the byte order
+    if head.startswith(b"PK\x03\x04"):
+        raise InputError(
+            expected="a CSV/TSV text export",
+            found="a zip archive or Excel workbook (.xlsx)",
+            fix="export as CSV (Google Sheets: File > Download > CSV), or unzip it first",
+            where=where,
+        )
+    probe = head[:4096]
+    half = max(len(probe) // 2, 1)
+    even_nul, odd_nul = probe[0::2].count(0), probe[1::2].count(0)
+    # ASCII-range text in UTF-16 without a BOM: one byte of every pair is NUL.
+    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
+        return "utf-16-le"
+    if even_nul > 0.3 * half and odd_nul < 0.05 * half:
+        return "utf-16-be"
+    if b"\x00" in probe or head.startswith((b"\x1f\x8b", b"%PDF", b"\xd0\xcf\x11\xe0")):
+        raise InputError(
+            expected="a CSV/TSV text export",
+            found="binary data (NUL bytes, or a gzip/PDF/old-Excel signature)",
+            fix="export the report as CSV and pass that file",
+            where=where,
+        )
+    return "utf-8"
+
+
+def _errors_for(codec: str) -> str:
+    return _FALLBACK if codec.startswith("utf-8") else "replace"
+
+
+def decode_head(head: bytes, codec: str, truncated: bool) -> str:
+    """Decode the sample; a partial last line (cut at ``SAMPLE_BYTES``) is dropped."""
+    decoder = codecs.getincrementaldecoder(codec)(errors=_errors_for(codec))
+    text = decoder.decode(head, final=not truncated)
+    if truncated:
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        text = text[: cut + 1] if cut >= 0 else text
+    return text
+
+
+def open_text(path: str | os.PathLike[str], codec: str) -> TextIO:
+    """Open ``path`` as a decoded text stream with line ends untranslated (csv needs that)."""
+    raw = open(path, "rb")  # noqa: SIM115 - the wrapper owns and closes it
+    return io.TextIOWrapper(raw, encoding=codec, errors=_errors_for(codec), newline="")
+
+
+def split_lines(text: str) -> list[str]:
+    """Physical lines as ``TextIOWrapper.readline`` with ``newline=""`` sees them."""
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def sniff_delimiter(line: str) -> str:
+    """The delimiter that splits a header line into the most fields (quotes respected)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])  # ties: first in DELIMITERS wins
+    return best if counts[best] else ","
+
+
+def parse_rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    """Up to ``limit`` records of ``text`` parsed with the csv module (quoted newlines allowed).
+
+    A record cut off by the end of the sample is dropped, not reported: it is complete in the file.
+    """
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows

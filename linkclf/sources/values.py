@@ -1,0 +1,118 @@
+"""Value parsers shared by every reader: booleans, flags, numbers and dates as vendors write them.
+
+Every parser takes a column of strings (empty string = no value) and returns a column whose
+missing values are <NA>/NaN/NaT: a vendor that leaves a cell blank has not told us the value, so
+nothing here invents a 0 or a False (the one exception is :func:`parse_flag`, for vendors such as
+Majestic whose documented "false" *is* the empty string).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: Lower-cased spellings of true / false seen in exports and spreadsheet re-saves.
+TRUE_TOKENS = frozenset(
+    {"true", "yes", "y", "1", "+", "x", "t", "on", "✓", "✔", "wahr", "ja", "oui"}
+)
+FALSE_TOKENS = frozenset({"false", "no", "n", "0", "-", "f", "off", "falsch", "nein", "non"})
+
+_BOOL_MAP = {**dict.fromkeys(TRUE_TOKENS, True), **dict.fromkeys(FALSE_TOKENS, False)}
+
+# "1,240" / "1 240" / "1'240" (thousands groups, optional decimal point)
+_US_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:[,\s'’]\d{3})+(?:\.\d+)?$")
+# "1.240" / "1.240,5" (European Excel: dot groups, decimal comma)
+_EU_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+# "0,5" (decimal comma, no groups)
+_EU_DECIMAL = re.compile(r"^[-+]?\d+,\d+$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Strip the column and turn blanks into <NA> (as the arrow-backed ``str`` dtype)."""
+    out = values.astype("str").str.strip()
+    return out.mask(out == "")
+
+
+def parse_bool(values: pd.Series) -> pd.Series:
+    """Parse "true"/"false", "Yes"/"No", "1"/"0", "+"/"-" (any case) into a ``boolean`` column.
+
+    Blank or unrecognised cells become <NA>.
+    """
+    mapped = _text(values).str.lower().map(_BOOL_MAP)
+    return mapped.astype("boolean")
+
+
+def parse_flag(values: pd.Series) -> pd.Series:
+    """Parse a flag column whose "false" is the empty string (Majestic): non-empty means true.
+
+    An explicit false spelling ("false", "0", "No", "-") still reads as false.
+    """
+    text = values.astype("str").str.strip().str.lower()
+    out = ~(text.isin(FALSE_TOKENS) | (text == ""))
+    return out.fillna(False).astype("boolean")
+
+
+def parse_number(values: pd.Series) -> pd.Series:
+    """Parse numbers written with thousands separators or a decimal comma into ``float64``.
+
+    ``"1,240"``, ``"1 240"``, ``"1.240,5"``, ``"0,5"``, ``"45"``, ``"12.5"``, ``"37%"`` all parse;
+    blanks and text become NaN.
+    """
+    text = _text(values)
+    out = pd.to_numeric(text, errors="coerce").astype("float64")
+    # Only the cells the fast C path could not read go through the slower regex repairs.
+    todo = out.isna() & text.notna()
+    if todo.any():
+        out.loc[todo] = [_repair_number(v) for v in text[todo]]
+    return out
+
+
+def _repair_number(value: str) -> float:
+    value = value.rstrip("%").strip()
+    if _US_GROUPED.match(value):
+        value = _SPACES.sub("", value).replace(",", "").replace("'", "").replace("’", "")
+    elif _EU_GROUPED.match(value):
+        value = value.replace(".", "").replace(",", ".")
+    elif _EU_DECIMAL.match(value):
+        value = value.replace(",", ".")
+    else:
+        value = _SPACES.sub("", value)
+    try:
+        return float(value)
+    except ValueError:
+        return np.nan
+
+
+def parse_date(values: pd.Series, *, dayfirst: bool = False) -> pd.Series:
+    """Parse vendor dates into UTC timestamps.
+
+    ISO dates ("2024-05-01", "2024-05-01 10:00:00", "2024-05-01T10:00:00Z") take the fast path;
+    other spellings ("Sep 15, 2026", "15.09.2026", "2024-05-01 10:00:00 UTC") are parsed one by
+    one. Unparseable cells become NaT.
+    """
+    text = _text(values)
+    out = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+    todo = out.isna() & text.notna()
+    if todo.any():
+        rest = text[todo].str.replace(r"\s+UTC$", "", regex=True)
+        out.loc[todo] = pd.to_datetime(
+            rest, format="mixed", dayfirst=dayfirst, utc=True, errors="coerce"
+        )
+    return out
+
+
+def parse_text(values: pd.Series) -> pd.Series:
+    """Strip a text column, keeping "" as "".
+
+    The column exists, so a blank cell is a real value: an image link's anchor *is* empty. Only a
+    column the export does not have is missing (<NA>), and the reader leaves that to ``conform``.
+    """
+    return values.astype("string").str.strip()
+
+
+def looks_like_url(values: pd.Series) -> pd.Series:
+    """True where a cell looks like an absolute http(s) URL (used to find unnamed URL columns)."""
+    return values.astype("str").str.strip().str.match(r"(?i)^https?://[^\s/]+", na=False)

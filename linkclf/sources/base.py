@@ -17,7 +17,7 @@ from linkclf.sources import values as v
 _NON_WORD = re.compile(r"[\W_]+")
 
 #: parser name -> function from a column of strings to a canonical column.
-PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
+PARSERS: dict[str, Callable[..., pd.Series]] = {
     "text": v.parse_text,
     "bool": v.parse_bool,
     "flag": v.parse_flag,
@@ -113,14 +113,21 @@ class Spec:
             return list(headers)[0]
         return None
 
-    def to_canonical(self, chunk: pd.DataFrame) -> dict[str, pd.Series]:
-        """Parse a chunk of raw string columns into canonical columns (only those it carries)."""
+    def to_canonical(
+        self, chunk: pd.DataFrame, *, decimal_comma: bool = False
+    ) -> dict[str, pd.Series]:
+        """Parse a chunk of raw string columns into canonical columns (only those it carries).
+
+        ``decimal_comma`` marks a European re-save (semicolon-separated): "1.240" is 1240 and
+        dates are day-first.
+        """
         cols = Columns(chunk)
         out: dict[str, pd.Series] = {}
         for spec_field in self.fields:
             raw = cols.get(*spec_field.aliases)
             if raw is not None:
-                out[spec_field.name] = PARSERS[spec_field.parser](raw)
+                parse = PARSERS[spec_field.parser]
+                out[spec_field.name] = parse(raw, decimal_comma=decimal_comma)
         if "source_url" not in out and self.source_is_first_column and len(chunk.columns):
             out["source_url"] = PARSERS["text"](chunk.iloc[:, 0])
         if self.finish is not None:

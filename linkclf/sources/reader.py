@@ -135,7 +135,7 @@ def _check_field_size(chunk: pd.DataFrame, where: str, first_row: int) -> None:
 def _to_canonical(
     chunk: pd.DataFrame, layout: Layout, name: str, target: str | None
 ) -> pd.DataFrame:
-    canonical = layout.spec.to_canonical(chunk)
+    canonical = layout.spec.to_canonical(chunk, decimal_comma=layout.delimiter == ";")
     if target:
         have = canonical.get("target_url")
         fill = pd.Series(target, index=chunk.index, dtype="string")

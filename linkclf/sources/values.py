@@ -36,7 +36,7 @@ def _text(values: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def parse_bool(values: pd.Series) -> pd.Series:
+def parse_bool(values: pd.Series, **_: bool) -> pd.Series:
     """Parse "true"/"false", "Yes"/"No", "1"/"0", "+"/"-" (any case) into a ``boolean`` column.
 
     Blank or unrecognised cells become <NA>.
@@ -45,7 +45,7 @@ def parse_bool(values: pd.Series) -> pd.Series:
     return mapped.astype("boolean")
 
 
-def parse_flag(values: pd.Series) -> pd.Series:
+def parse_flag(values: pd.Series, **_: bool) -> pd.Series:
     """Parse a flag column whose "false" is the empty string (Majestic): non-empty means true.
 
     An explicit false spelling ("false", "0", "No", "-") still reads as false.
@@ -55,13 +55,18 @@ def parse_flag(values: pd.Series) -> pd.Series:
     return out.fillna(False).astype("boolean")
 
 
-def parse_number(values: pd.Series) -> pd.Series:
+def parse_number(values: pd.Series, *, decimal_comma: bool = False) -> pd.Series:
     """Parse numbers written with thousands separators or a decimal comma into ``float64``.
 
     ``"1,240"``, ``"1 240"``, ``"1.240,5"``, ``"0,5"``, ``"45"``, ``"12.5"``, ``"37%"`` all parse;
-    blanks and text become NaN.
+    blanks and text become NaN. With ``decimal_comma`` (a semicolon file from a European Excel
+    re-save) ``"1.240"`` is 1240, not 1.24.
     """
     text = _text(values)
+    if decimal_comma:
+        grouped = text.str.match(_EU_GROUPED.pattern, na=False)
+        text = text.where(~grouped, text.str.replace(".", "", regex=False))
+        text = text.str.replace(",", ".", regex=False)
     out = pd.to_numeric(text, errors="coerce").astype("float64")
     # Only the cells the fast C path could not read go through the slower regex repairs.
     todo = out.isna() & text.notna()
@@ -86,13 +91,15 @@ def _repair_number(value: str) -> float:
         return np.nan
 
 
-def parse_date(values: pd.Series, *, dayfirst: bool = False) -> pd.Series:
+def parse_date(values: pd.Series, *, decimal_comma: bool = False) -> pd.Series:
     """Parse vendor dates into UTC timestamps.
 
     ISO dates ("2024-05-01", "2024-05-01 10:00:00", "2024-05-01T10:00:00Z") take the fast path;
     other spellings ("Sep 15, 2026", "15.09.2026", "2024-05-01 10:00:00 UTC") are parsed one by
-    one. Unparseable cells become NaT.
+    one, day first when ``decimal_comma`` says the file went through a European Excel.
+    Unparseable cells become NaT.
     """
+    dayfirst = decimal_comma
     text = _text(values)
     out = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     todo = out.isna() & text.notna()
@@ -104,7 +111,7 @@ def parse_date(values: pd.Series, *, dayfirst: bool = False) -> pd.Series:
     return out
 
 
-def parse_text(values: pd.Series) -> pd.Series:
+def parse_text(values: pd.Series, **_: bool) -> pd.Series:
     """Strip a text column, keeping "" as "".
 
     The column exists, so a blank cell is a real value: an image link's anchor *is* empty. Only a

@@ -1,0 +1,133 @@
+"""Text pieces of simulated links: slugs, hostnames, titles, contexts, anchors.
+
+Everything is drawn from the per-language vocabularies in :mod:`linkclf.datasets.vocab`, so a
+Dutch bakery gets Dutch anchors and a German casino page German stuffing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from types import ModuleType
+
+from linkclf.datasets.draws import Draws, Weighted
+
+SPAMMY_TLDS = (
+    ".xyz", ".top", ".online", ".site", ".club", ".info", ".biz", ".icu", ".live", ".pw",
+    ".buzz", ".shop", ".ru", ".win",
+)  # fmt: skip
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "'": "", "’": ""})
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """URL/host-safe ASCII form: ``"Glutenfreies Brot"`` -> ``"glutenfreies-brot"``."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_UMLAUTS))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
+    return _NON_SLUG.sub("-", ascii_text).strip("-")
+
+
+def capitalise(text: str) -> str:
+    """First letter upper-case, the rest untouched (German nouns keep their case)."""
+    return text[:1].upper() + text[1:]
+
+
+class Writer:
+    """Fills vocabulary frames for one language.
+
+    Parameters
+    ----------
+    vocab : a module of :mod:`linkclf.datasets.vocab`.
+    draws : the simulator's random stream.
+    """
+
+    def __init__(self, vocab: ModuleType, draws: Draws) -> None:
+        self.v = vocab
+        self.d = draws
+        self.tlds = Weighted(list(vocab.TLDS))
+
+    def slots(self, niche: str, **extra: str) -> dict[str, str]:
+        """Values for every frame slot, drawn for ``niche``."""
+        d, v = self.d, self.v
+        words = v.NICHES[niche]
+        topic = d.pick(words["topics"])
+        city = d.pick(v.CITIES)
+        values = {
+            "topic": topic,
+            "Topic": capitalise(topic),
+            "topic2": d.pick(words["topics"]),
+            "topic3": d.pick(words["topics"]),
+            "term": d.pick(words["terms"]),
+            "term2": d.pick(words["terms"]),
+            "city": city,
+            "City": city,
+            "person": f"{d.pick(v.FIRSTNAMES)} {capitalise(d.pick(v.SURNAMES))}",
+            "year": str(d.integer(2014, 2025)),
+            "n": str(d.integer(3, 15)),
+            "brand": "",
+            "Brand": "",
+        }
+        values.update(extra)
+        return values
+
+    def fill(self, frame: str, niche: str, **extra: str) -> str:
+        return frame.format_map(self.slots(niche, **extra))
+
+    def _focus(self, focus: str) -> dict[str, str]:
+        # A page about the target's own topic names it more often than not.
+        if focus and self.d.chance(0.6):
+            return {"topic": focus, "Topic": capitalise(focus)}
+        return {}
+
+    def sentence(self, niche: str, focus: str = "") -> str:
+        return self.fill(self.d.pick(self.v.SENTENCES), niche, **self._focus(focus))
+
+    def title(self, page: str, niche: str, brand: str, focus: str = "") -> str:
+        frames = self.v.TITLES[page]
+        return self.fill(self.d.pick(frames), niche, brand=brand, Brand=brand, **self._focus(focus))
+
+    def tld(self) -> str:
+        return self.d.weighted(self.tlds)
+
+    # -- contexts -------------------------------------------------------------------------
+    def context(self, mode: str, niche: str, stuff_niche: str, stuff_writer: Writer,
+                focus: str = "") -> tuple[str, str]:  # fmt: skip
+        """(left, right) text around the link for a context mode; ``focus`` is the target
+        page's topic when the source page is in the target's niche and language."""
+        d, v = self.d, self.v
+        if mode == "text":
+            left = f"{self.sentence(niche, focus)} {d.pick(v.LEAD_INS)}"
+            if d.chance(0.4):
+                left = f"{self.sentence(niche)} {left}"
+            trail = d.pick(v.TRAILS)
+            right = trail if trail == "." else f"{trail} {self.sentence(niche)}"
+            return _tail(left), _head(right)
+        if mode == "list":
+            return "", _head(self.sentence(niche, focus)) if d.chance(0.7) else ""
+        if mode == "comment":
+            left = d.pick(v.COMMENTS)
+            if d.chance(0.5):
+                left = f"{left} {self.sentence(niche, focus)}"
+            return _tail(left), (d.pick(v.COMMENTS) if d.chance(0.3) else "")
+        if mode == "stuffed":
+            w = stuff_writer
+            left = w.fill(d.pick(w.v.STUFFING), stuff_niche)
+            right = w.fill(d.pick(w.v.STUFFING), stuff_niche) if d.chance(0.5) else ""
+            return _tail(left), _head(right)
+        return "", ""
+
+
+def _tail(text: str, limit: int = 160) -> str:
+    """The last ``limit`` characters, cut at a word (vendors keep a window around the link)."""
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    return cut[cut.find(" ") + 1 :]
+
+
+def _head(text: str, limit: int = 160) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut[: cut.rfind(" ")]

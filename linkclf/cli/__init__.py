@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("disavow", "disavow"),
     ("evaluate", "evaluate"),
     ("explain", "explain"),
+    ("simulate", "simulate"),
 ]
 
 

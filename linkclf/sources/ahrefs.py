@@ -77,7 +77,7 @@ SPEC = Spec(
         f("sponsored", "bool", "Sponsored", "is_sponsored"),
         f("first_seen", "date", "First seen", "first_seen_link"),
         f("last_seen", "date", "Last seen"),
-        f("language", "text", "Language", "languages"),
+        f("language", "code", "Language", "languages"),
         f("domain_rating", "number", "Domain rating", "DR", "domain_rating_source"),
         f("url_rating", "number", "UR", "URL Rating", "url_rating_source"),
         f("source_traffic", "number", "Page traffic", "traffic"),

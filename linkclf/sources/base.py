@@ -19,6 +19,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 #: parser name -> function from a column of strings to a canonical column.
 PARSERS: dict[str, Callable[..., pd.Series]] = {
     "text": v.parse_text,
+    "code": v.parse_code,
     "bool": v.parse_bool,
     "flag": v.parse_flag,
     "date": v.parse_date,

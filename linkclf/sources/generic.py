@@ -20,6 +20,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+_CODES = {"link_type", "placement", "source_ip", "language", "kind"}
+
+
 def _parser(name: str) -> str:
     if name in BOOL_FIELDS:
         return "bool"
@@ -27,7 +30,7 @@ def _parser(name: str) -> str:
         return "date"
     if name in METRIC_FIELDS or name == "label":
         return "number"
-    return "text"
+    return "code" if name in _CODES else "text"
 
 
 _FIELDS = tuple(

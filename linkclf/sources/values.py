@@ -120,6 +120,11 @@ def parse_text(values: pd.Series, **_: bool) -> pd.Series:
     return values.astype("string").str.strip()
 
 
+def parse_code(values: pd.Series, **_: bool) -> pd.Series:
+    """A categorical value (language, link type, IP): a blank cell is missing, not a category."""
+    return _text(values).astype("string")
+
+
 def looks_like_url(values: pd.Series) -> pd.Series:
     """True where a cell looks like an absolute http(s) URL (used to find unnamed URL columns)."""
     return values.astype("str").str.strip().str.match(r"(?i)^https?://[^\s/]+", na=False)

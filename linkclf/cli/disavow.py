@@ -11,6 +11,7 @@ from linkclf.cli._common import info, user_errors
 from linkclf.disavow import (
     Allowlist,
     DomainRule,
+    MergeResult,
     build_candidates,
     check_bytes,
     default_allowlist,
@@ -161,7 +162,15 @@ def _date(text: str | None) -> dt.date:
         ) from None
 
 
-def _summary(result, notes, existing, targets, review, n_links) -> None:  # noqa: ANN001
+def _summary(
+    result: MergeResult,
+    notes: list[str],
+    existing: Path | None,
+    targets: list[Path],
+    review: Path | None,
+    n_links: int,
+) -> None:
+    """What was repaired, added, covered and held back: on stderr, results are in the files."""
     where = str(existing) if existing is not None else "existing file"
     for note in notes:
         info(f"{where}: {note}")

@@ -14,15 +14,17 @@ Domains are registrable domains from the Public Suffix List with private suffixe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
 import pandas as pd
 
 from linkclf.disavow.rules import DOMAIN_PREFIX
-from linkclf.domains import registrable_domain, to_ascii
+from linkclf.domains import hostname, registrable_domain, to_ascii
 from linkclf.errors import ConfigError
 
 Level = Literal["domain", "url"]
@@ -145,6 +147,7 @@ def unneutralise(value: object) -> str:
     return text
 
 
+@lru_cache(maxsize=200_000)
 def normalise_url(url: str) -> str:
     """A source URL as a disavow line: scheme added if missing, host in punycode, no fragment,
     whitespace percent-encoded (URLs in exports sometimes carry raw spaces)."""
@@ -174,7 +177,7 @@ def _encode_space(text: str) -> str:
 
 def site_of(domain: str, url: str) -> str:
     """The site a URL belongs to on a hosted platform: its host without ``www.``."""
-    host = (urlsplit(url).hostname or "").rstrip(".")
+    host = to_ascii(hostname(url))
     host = host[4:] if host.startswith("www.") else host
     return host if host.endswith("." + domain) else domain
 
@@ -194,6 +197,19 @@ def _examples(values: Iterable[str], n: int = N_EXAMPLES) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _text(column: pd.Series) -> pd.Series:
+    """Text cells with the spreadsheet quote undone, vectorised (see :func:`unneutralise`)."""
+    text = column.astype("string").fillna("")
+    quoted = text.str.startswith("'") & text.str.slice(1, 2).isin(list("=+-@\t\r"))
+    return text.where(~quoted, text.str.slice(1)) if quoted.any() else text
+
+
+def _map_unique(values: pd.Series, func: Callable[[str], str]) -> pd.Series:
+    """``values.map(func)`` computing ``func`` once per distinct value."""
+    uniques = pd.unique(values)
+    return values.map(dict(zip(uniques, (func(str(v)) for v in uniques), strict=True)))
+
+
 def prepare_links(df: pd.DataFrame, threshold: float | None = None) -> pd.DataFrame:
     """The columns candidate building needs: ``domain``, ``url``, ``p``, ``flagged``, texts.
 
@@ -206,20 +222,18 @@ def prepare_links(df: pd.DataFrame, threshold: float | None = None) -> pd.DataFr
     else:
         flag = df["flag"].astype("string").str.strip().str.lower()
         flagged = flag.isin(["1", "1.0", "true", "yes"])
-    url = df["source_url"].map(unneutralise).map(normalise_url)
-    if "referring_domain" in df.columns:
-        given = df["referring_domain"].map(unneutralise)
-        domain = [
-            registrable_domain(d) if d else registrable_domain(u)
-            for d, u in zip(given, url, strict=True)
-        ]
-    else:
-        domain = url.map(registrable_domain).tolist()
-    domain = [
-        site_of(d, u) if d in HOSTED_PLATFORMS else d for d, u in zip(domain, url, strict=True)
-    ]
+    # Raw URLs group the links; only candidates' URLs are normalised (millions of rows).
+    url = _text(df["source_url"]).str.strip()
+    given = _text(df["referring_domain"]) if "referring_domain" in df.columns else url
+    given = given.where(given != "", url)
+    domain = _map_unique(given, registrable_domain)
+    on_platform = domain.isin(HOSTED_PLATFORMS)
+    if on_platform.any():
+        sites = [site_of(d, u) for d, u in zip(domain[on_platform], url[on_platform], strict=True)]
+        domain = domain.copy()
+        domain[on_platform] = sites
     texts = {
-        col: df[col].map(unneutralise) if col in df.columns else pd.Series("", index=df.index)
+        col: _text(df[col]) if col in df.columns else pd.Series("", index=df.index, dtype=object)
         for col in ("anchor", "reasons", "kind")
     }
     return pd.DataFrame(
@@ -254,6 +268,9 @@ def build_candidates(
     rule = rule or DomainRule()
     links = prepare_links(df, threshold)
     links = links[links["domain"] != ""]
+    # Most suspicious first, so examples are the worst links; one sort for all groups.
+    links = links.sort_values(["p", "url"], ascending=[False, True], kind="stable")
+    cols = _Columns(links)
     # Aggregate per domain once, vectorised: exports reach millions of rows, candidates do not.
     per_domain = links.groupby("domain", sort=True).agg(
         n=("p", "size"), n_flagged=("flagged", "sum"), max_p=("p", "max")
@@ -263,54 +280,90 @@ def build_candidates(
     whole = (share >= rule.min_share) & (
         (per_domain["n"] >= rule.min_links) | (per_domain["max_p"] >= rule.sure_p)
     )
-    domains: list[Candidate] = []
     whole_domains = set(per_domain.index[whole])
-    for domain, group in links[links["domain"].isin(whole_domains)].groupby("domain", sort=True):
-        n_flagged = int(group["flagged"].sum())
-        why = f"{n_flagged} of {len(group)} links flagged ({n_flagged / len(group):.0%})"
-        if len(group) < rule.min_links:
-            why += f", max p {group['p'].max():.2f}"
-        pages = _pages(group, "the domain itself is on the allowlist")
-        domains.append(_candidate("domain", str(domain), str(domain), group, why, pages))
     page_domains = set(per_domain.index[~whole])
-    in_pages = links["domain"].isin(page_domains)
-    urls = list(_pages(links[in_pages], "its domain is below the domain rule"))
-    return domains + urls
+    by_domain = _positions(links["domain"], whole_domains)
+    by_url = _positions(links["url"], set(links.loc[links["flagged"], "url"]))
+    url_domain = dict(zip(links["url"], links["domain"], strict=True))
+    pages_of: dict[str, list[str]] = {}
+    for url in sorted(by_url):
+        pages_of.setdefault(url_domain[url], []).append(url)
+
+    domains: list[Candidate] = []
+    for domain in sorted(whole_domains):
+        idx = by_domain[domain]
+        n_flagged = int(cols.flagged[idx].sum())
+        why = f"{n_flagged} of {len(idx)} links flagged ({n_flagged / len(idx):.0%})"
+        if len(idx) < rule.min_links:
+            why += f", max p {cols.p[idx].max():.2f}"
+        pages = tuple(
+            _candidate("url", url, domain, cols, by_url[url], _page_why(cols, by_url[url], _HELD))
+            for url in pages_of.get(domain, [])
+        )
+        domains.append(_candidate("domain", domain, domain, cols, idx, why, pages))
+    urls = [
+        _candidate("url", url, domain, cols, by_url[url], _page_why(cols, by_url[url], _BELOW))
+        for domain in sorted(page_domains)
+        for url in pages_of.get(domain, [])
+    ]
+    return domains + sorted(urls, key=lambda c: c.value)
 
 
-def _pages(links: pd.DataFrame, context: str) -> tuple[Candidate, ...]:
-    """URL candidates for every page with a flagged link among ``links``, sorted by URL."""
-    flagged_urls = set(links.loc[links["flagged"], "url"])
-    out: list[Candidate] = []
-    for url, page in links[links["url"].isin(flagged_urls)].groupby("url", sort=True):
-        n_flagged = int(page["flagged"].sum())
-        why = f"{n_flagged} of {len(page)} links on the page flagged; {context}"
-        out.append(_candidate("url", str(url), str(page["domain"].iloc[0]), page, why))
-    return tuple(out)
+_HELD = "the domain itself is on the allowlist"
+_BELOW = "its domain is below the domain rule"
+
+
+class _Columns:
+    """The link columns as arrays/lists, for fast per-candidate slicing."""
+
+    def __init__(self, links: pd.DataFrame) -> None:
+        self.p = links["p"].to_numpy(dtype="float64")
+        self.flagged = links["flagged"].to_numpy(dtype=bool)
+        self.url = links["url"].to_numpy(dtype=object)
+        self.anchor = links["anchor"].to_numpy(dtype=object)
+        self.reasons = links["reasons"].to_numpy(dtype=object)
+        self.kind = links["kind"].to_numpy(dtype=object)
+
+
+def _positions(keys: pd.Series, wanted: set[str]) -> dict[str, np.ndarray]:
+    """Row positions (in the current, sorted order) of each wanted key."""
+    mask = keys.isin(wanted).to_numpy()
+    positions = np.flatnonzero(mask)
+    if len(positions) == 0:
+        return {}
+    grouped = pd.Series(positions).groupby(keys.to_numpy()[mask], sort=False)
+    return {str(key): group.to_numpy() for key, group in grouped}
+
+
+def _page_why(cols: _Columns, idx: np.ndarray, context: str) -> str:
+    n_flagged = int(cols.flagged[idx].sum())
+    return f"{n_flagged} of {len(idx)} links on the page flagged; {context}"
 
 
 def _candidate(
     level: Level,
     value: str,
     domain: str,
-    group: pd.DataFrame,
+    cols: _Columns,
+    idx: np.ndarray,
     why: str,
     pages: tuple[Candidate, ...] = (),
 ) -> Candidate:
-    flagged = group[group["flagged"]].sort_values("p", ascending=False, kind="stable")
-    reasons = (r.strip() for cell in flagged["reasons"] for r in str(cell).split(";"))
+    flagged = idx[cols.flagged[idx]]  # already most suspicious first
+    reasons = (r.strip() for cell in cols.reasons[flagged] for r in str(cell).split(";"))
+    p = cols.p[idx]
     return Candidate(
         level=level,
-        value=value,
+        value=normalise_url(value) if level == "url" else value,
         domain=domain,
-        n_links=len(group),
+        n_links=len(idx),
         n_flagged=len(flagged),
-        mean_p=round(float(group["p"].mean()), 4),
-        max_p=round(float(group["p"].max()), 4),
+        mean_p=round(float(p.mean()), 4),
+        max_p=round(float(p.max()), 4),
         reasons=_top(reasons),
-        kinds=_top(k for k in flagged["kind"] if k != "natural"),
-        anchors=_examples(flagged["anchor"]),
-        urls=_examples(flagged["url"]),
+        kinds=_top(k for k in cols.kind[flagged] if k != "natural"),
+        anchors=_examples(cols.anchor[flagged]),
+        urls=tuple(normalise_url(u) for u in _examples(cols.url[flagged])),
         rule=why,
         pages=pages,
     )

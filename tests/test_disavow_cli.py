@@ -164,3 +164,23 @@ def test_bad_allowlist_and_bad_existing_write_nothing(files: dict[str, Path]) ->
 def test_help_has_an_example() -> None:
     result = runner.invoke(app, ["disavow", "--help"])
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_limits_blank_lines_count_and_split_writes_valid_parts(files: dict[str, Path]) -> None:
+    big = files["dir"] / "big.txt"
+    big.write_text("# many blank lines\n" + "\n" * 100_000 + "domain:old.com\n", encoding="utf-8")
+    out = files["dir"] / "d.txt"
+    result = invoke(files["scored"], "--existing", big, "-o", out)
+    assert result.exit_code == 1 and "100,000 lines" in result.output
+    assert not out.exists()
+    result = invoke(files["scored"], "--existing", big, "-o", out, "--split")
+    assert result.exit_code == 0, result.output
+    parts = [files["dir"] / "d-1.txt", files["dir"] / "d-2.txt"]
+    assert not out.exists() and all(p.exists() for p in parts)
+    assert not (files["dir"] / "d-3.txt").exists()
+    joined: list[str] = []
+    for part in parts:
+        assert invoke("--check", part).exit_code == 0
+        joined += part.read_text("utf-8").splitlines()[1:]  # minus "# linkclf: part i of 2"
+    assert joined[0] == "# many blank lines" and "domain:old.com" in joined
+    assert joined[-1] == "https://news.com/a"

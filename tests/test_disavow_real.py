@@ -129,3 +129,16 @@ def test_cli_existing_real_files_round_trip(tmp_path: Path) -> None:
         written = out.read_text("utf-8")
         assert written.splitlines()[-1] == "domain:brand-new-spam.com"
         assert runner.invoke(app, ["disavow", "--check", str(out)]).exit_code == 0
+
+
+def test_big_published_lists_idn_lines_are_fixed_into_punycode() -> None:
+    path = REAL / "disavow" / "coolrecep-turkish-tech-disavow.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    text, _ = decode(path.read_bytes(), str(path))
+    result = merge(text, [], model="m", threshold=None, today=dt.date(2025, 1, 1))
+    assert check_bytes(render(result.entries).encode("utf-8"), "disavow.txt").ok
+    fixed = {c.lineno: c.result for c in result.changes}
+    assert fixed[839] == "domain:" + "brave-nà".encode("idna").decode() + ".com"
+    assert fixed[5589].startswith("domain:xn--") and fixed[5589].endswith(".kr")
+    assert len(result.entries) == len(split_lines(text))

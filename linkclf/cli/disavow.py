@@ -182,6 +182,8 @@ def _summary(
             info(f"  ... and {len(result.changes) - _MAX_SHOWN} more")
     for notice in result.notices[:_MAX_SHOWN]:
         info(f"{where}: {notice}")
+    if len(result.notices) > _MAX_SHOWN:
+        info(f"{where}: ... and {len(result.notices) - _MAX_SHOWN} more lines on the allowlist")
     added = result.added
     n_domains = sum(c.level == "domain" for c in added)
     info(

@@ -172,7 +172,10 @@ def _port(parts: object) -> int | None:
 
 
 def _encode_space(text: str) -> str:
-    return "".join("%20" if ch == " " else f"%{ord(ch):02X}" if ord(ch) < 32 else ch for ch in text)
+    return "".join(
+        "%20" if ch == " " else f"%{ord(ch):02X}" if ord(ch) < 32 or ord(ch) == 127 else ch
+        for ch in text
+    )
 
 
 def site_of(domain: str, url: str) -> str:

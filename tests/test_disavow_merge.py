@@ -313,3 +313,19 @@ def test_merge_is_idempotent_and_loses_nothing(links: list, existing: list[Entry
     assert second.added == [] and second.changes == []
     assert render(second.entries) == first
     assert all(e.kind != "invalid" for e in parse(first))
+
+
+def test_junk_source_urls_are_held_back_not_written() -> None:
+    df = scored(
+        [
+            ("not a url", 0.99, 1),
+            ("http://localhost/x", 0.99, 1),
+            ("javascript:alert(1)", 0.99, 1),
+            ("http://ok-site.com/x", 0.99, 1),
+        ]
+    )
+    result = merge("", build_candidates(df), **_meta())
+    written = [e.text for e in result.entries if e.kind in ("domain", "url")]
+    assert written == ["domain:ok-site.com"]
+    assert all("not a line Google accepts" in o.detail for o in result.held_back)
+    assert len(result.held_back) == 3

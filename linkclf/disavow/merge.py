@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from linkclf.disavow.allow import Allowlist
 from linkclf.disavow.candidates import Candidate
 from linkclf.disavow.parse import Change, Entry, repair, url_key
-from linkclf.disavow.rules import MAX_URL_LENGTH
+from linkclf.disavow.rules import MAX_URL_LENGTH, host_problem, url_problem
 
 #: Held-back candidates named one by one in the file's header; the rest are counted.
 MAX_LISTED_HELD_BACK = 20
@@ -136,6 +136,10 @@ def merge(
         if cand.level == "url":
             pending_urls.append(cand)
             continue
+        invalid = host_problem(cand.host)
+        if invalid is not None:  # a junk source URL in the export: never write a bad line
+            outcomes.append(Outcome(cand, "held back", f"not a line Google accepts: {invalid}"))
+            continue
         held = allowlist.blocks_domain(cand.host)
         if held is not None:
             outcomes.append(Outcome(cand, "held back", held.describe()))
@@ -157,6 +161,10 @@ def merge(
         if len(cand.value) > MAX_URL_LENGTH:
             detail = f"URL longer than {MAX_URL_LENGTH:,} characters; consider domain:{cand.host}"
             outcomes.append(Outcome(cand, "held back", detail))
+            continue
+        invalid = url_problem(cand.value)
+        if invalid is not None:
+            outcomes.append(Outcome(cand, "held back", f"not a line Google accepts: {invalid}"))
             continue
         covered = coverage.url(cand.value, cand.host)
         if covered is not None:

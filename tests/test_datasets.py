@@ -256,3 +256,57 @@ def test_cli_rejects_bad_targets_with_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "expected --targets of at least 1" in result.output
     assert not (tmp_path / "links.csv.gz").exists()
+
+
+def test_generated_text_never_starts_like_a_spreadsheet_formula(links: pd.DataFrame) -> None:
+    # The dataset writer neutralises such cells; the simulator must not need it (it would
+    # change the text the model learns from).
+    for col in ("anchor", "context_left", "context_right", "source_title"):
+        text = links[col].dropna()
+        assert not text.str.match(r"[=+\-@\t\r]").any(), col
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_labelled_example_reads_as_documented() -> None:
+    from linkclf.sources import detect_format, read_export
+
+    path = REPO / "datasets" / "labelled-example.csv"
+    assert detect_format(path) == "canonical"
+    checked = validate(read_export(path), require_labels=True, source=str(path))
+    assert set(checked["kind"]) == set(KINDS)
+    assert set(checked["label"].tolist()) == {0, 1}
+
+
+def test_shipped_dataset_matches_its_manifest() -> None:
+    import hashlib
+    import json
+
+    folder = REPO / "datasets" / "default"
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    digest = hashlib.sha256((folder / "links.csv.gz").read_bytes()).hexdigest()
+    assert digest == manifest["sha256"]["links.csv.gz"]
+
+
+@pytest.mark.slow
+def test_regenerating_the_shipped_dataset_gives_identical_bytes(tmp_path: Path) -> None:
+    manifest = __import__("json").loads(
+        (REPO / "datasets" / "default" / "MANIFEST.json").read_text()
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "simulate",
+            "--seed",
+            str(manifest["seed"]),
+            "--targets",
+            str(manifest["n_targets"]),
+            "-o",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "links.csv.gz").read_bytes() == (
+        REPO / "datasets" / "default" / "links.csv.gz"
+    ).read_bytes()

@@ -20,6 +20,9 @@ def command(
     samples: Path = typer.Option(
         None, "--samples", help="Also write demo vendor exports (seed + 1, unseen sites) here."
     ),
+    example: Path = typer.Option(
+        None, "--example", help="Also write a small labelled CSV in the documented format here."
+    ),
 ) -> None:
     """Simulate labelled link profiles (deterministic for a seed) and write them as a dataset.
 
@@ -33,7 +36,7 @@ def command(
             found=str(targets),
             fix="pass a positive number of target sites, e.g. --targets 300",
         )
-    result = build(seed, out, n_targets=targets, samples=samples, progress=info)
+    result = build(seed, out, n_targets=targets, samples=samples, example=example, progress=info)
     labels = result.links["label"]
     info(
         f"done: {len(labels):,} links, {int(labels.sum()):,} manipulative "

@@ -22,6 +22,12 @@ from linkclf.datasets.simulator import DEFAULT_TARGETS, simulate
 from linkclf.io import write_text_atomic
 
 SAMPLE_LINKS = 2_000
+#: The columns of the "bring your own labels" example: the two required ones, the label, and
+#: the optional columns an auditor usually has at hand.
+EXAMPLE_COLUMNS = (
+    "source_url", "target_url", "anchor", "context_left", "context_right", "nofollow",
+    "sponsored", "placement", "first_seen", "domain_rating", "label", "kind",
+)  # fmt: skip
 SAMPLE_FILES = {"ahrefs": "ahrefs-sample.tsv", "semrush": "semrush-sample.csv"}
 
 
@@ -49,12 +55,23 @@ def sample_links(seed: int, exclude_sites: set[str], n_links: int = SAMPLE_LINKS
     return candidates[candidates["target_site"].isin(keep)].reset_index(drop=True)
 
 
+def labelled_example(seed: int, per_kind: int = 2) -> pd.DataFrame:
+    """A small labelled file in the documented format: ``per_kind`` links of every kind."""
+    links = simulate(seed, n_targets=12)
+    links = links[~links["label_noise"]]
+    picked = links.groupby("kind", sort=True, group_keys=False).head(per_kind)
+    out = picked.loc[:, list(EXAMPLE_COLUMNS)].reset_index(drop=True)
+    out["first_seen"] = out["first_seen"].dt.strftime("%Y-%m-%d")
+    return out
+
+
 def build(
     seed: int,
     out: str | os.PathLike[str],
     *,
     n_targets: int = DEFAULT_TARGETS,
     samples: str | os.PathLike[str] | None = None,
+    example: str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Simulate and write ``out/links.csv.gz`` (+ ``out/MANIFEST.json``), and demo exports.
@@ -66,6 +83,8 @@ def build(
     n_targets : number of target sites in the training set.
     samples : directory for ``ahrefs-sample.tsv`` (UTF-16), ``semrush-sample.csv`` and
         ``sample-links.csv`` (the same links, canonical, with labels); skipped when None.
+    example : path of a small labelled CSV in the documented "bring your own labels" format
+        (``seed + 2``); skipped when None.
     progress : called with one line per step.
     """
     from linkclf.sources.render import write_export
@@ -104,4 +123,8 @@ def build(
             f"wrote {len(demo):,} demo links of {demo['target_site'].nunique()} unseen target "
             f"sites to {sample_dir}/ ({', '.join(SAMPLE_FILES.values())}, sample-links.csv)"
         )
+    if example is not None:
+        files.append(Path(example))
+        write_dataset(labelled_example(seed + 2), files[-1])
+        say(f"wrote the labelled example {files[-1]}")
     return BuildResult(links=links, files=files, seconds=seconds)

@@ -180,6 +180,31 @@ def auc_table(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("all", ascending=False, ignore_index=True)
 
 
+def kind_table(df: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """Per manipulative kind: its strongest single signals against the natural links.
+
+    Shows which footprint each kind carries; a kind can be easy on its own while the mixture
+    of all kinds (what a model faces) stays hard.
+    """
+    y = df["label"].to_numpy(dtype=int)
+    kinds = df["kind"].astype("string").fillna("").to_numpy()
+    sig = signals(df)
+    rows = []
+    for kind in KINDS[1:]:
+        mask = (kinds == kind) | (y == 0)
+        if (kinds == kind).sum() < 10:
+            continue
+        scored = sorted(
+            ((signal_auc(y[mask], values[mask])[0], name) for name, values in sig.items()),
+            key=lambda item: -np.nan_to_num(item[0]),
+        )
+        cells = {"kind": kind, "links": int((kinds == kind).sum())}
+        for rank, (auc, name) in enumerate(scored[:top], start=1):
+            cells[f"signal {rank}"] = f"{name} ({auc:.2f})"
+        rows.append(cells)
+    return pd.DataFrame(rows)
+
+
 def counts_table(df: pd.DataFrame) -> pd.DataFrame:
     """Links per kind (rows) and source language (columns)."""
     table = pd.crosstab(df["kind"], df["language"], margins=True, margins_name="total")
@@ -227,6 +252,11 @@ def render(df: pd.DataFrame) -> str:
         "**Links per kind and source-page language**",
         "",
         _markdown(counts),
+        "",
+        "**Strongest single signals per kind** (that kind against all natural links; "
+        "max(auc, 1-auc))",
+        "",
+        _markdown(kind_table(df)),
         "",
         "**Per generator scenario** (label = share manipulative after noise; noisy = share "
         "flipped)",

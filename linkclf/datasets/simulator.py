@@ -82,6 +82,7 @@ class Domain:
     da: float
     traffic: float
     spam_score: float
+    base: str = ""  # scheme://[www.]host: one per site, as real sites redirect to one form
 
 
 @dataclass
@@ -185,15 +186,18 @@ class _World:
         spammy = site in _SPAMMY_SITES
         cf = min(100.0, max(0.0, dr * (0.6 + 0.5 * d.u()) + 4 * d.z()))
         # Trust flow lags citation flow on sites that exist to pass links.
-        ratio = d.logit_normal(-0.6 if spammy else 0.9, 0.7, 1.0)
+        ratio = d.logit_normal(-0.3 if spammy else 0.6, 0.9, 1.0)
         tf = cf * ratio
         da = min(100.0, max(1.0, dr + 8 * d.z()))
         if spammy and d.chance(0.4):
             traffic = 0.0
         else:
             traffic = round(d.lognormal(dr / (22 if spammy else 11), 1.4))
-        spam_score = d.logit_normal(0.2 if spammy else -2.0, 1.1)
-        dom = Domain(host, lang, niche, site, ip, dr, cf, tf, da, traffic, spam_score)
+        spam_score = d.logit_normal(-0.4 if spammy else -1.6, 1.2)
+        scheme = "http" if d.chance(0.3 if spammy else 0.08) else "https"
+        www = "www." if (host.count(".") == 1 and d.chance(0.5)) else ""
+        base = f"{scheme}://{www}{host}"
+        dom = Domain(host, lang, niche, site, ip, dr, cf, tf, da, traffic, spam_score, base)
         self.registry[host] = dom
         return dom
 
@@ -359,16 +363,12 @@ def _anchor(world: _World, anchor_type: str, target: Target, topic: str, src_lan
     return ""  # image and empty anchors
 
 
-def _source_url(world: _World, dom: Domain, page: str, title: str, index: int) -> str:
+def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
     d = world.d
     v = world.writers[dom.lang].v
     pw = v.PATH_WORDS
-    scheme = "http" if d.chance(0.3 if dom.site in _SPAMMY_SITES else 0.08) else "https"
-    www = "www." if (dom.host.count(".") == 1 and d.chance(0.5)) else ""
-    base = f"{scheme}://{www}{dom.host}"
+    base = dom.base
     s = slug(title)[:70].strip("-")
-    if page == "any":
-        page = d.pick(("home", "article", "article", "about")) if index else "home"
     if page == "home":
         return f"{base}/"
     if page == "about":
@@ -398,20 +398,20 @@ def _source_url(world: _World, dom: Domain, page: str, title: str, index: int) -
     return f"{base}/{d.pick(pw['blog'])}/{s}"
 
 
-_TITLE_PAGE = {"any": "article", "guest": "guest", "partners": "resource", "about": "home"}
+_TITLE_PAGE = {"guest": "guest", "partners": "resource", "about": "home", "home": "home"}
 
 
-def _title(world: _World, dom: Domain, page: str, niche: str, focus: str) -> str:
+def _title(world: _World, dom: Domain, page: str, niche: str, focus: str) -> tuple[str, str]:
+    """(title as shown, title without the site-name suffix: what the URL slug is made of)."""
     d = world.d
     w = world.writers[dom.lang]
     kind = _TITLE_PAGE.get(page, page)
     if niche in SPAM_NICHES and kind in ("article", "guest") and d.chance(0.5):
         kind = "spam"
     site_name = capitalise(dom.host.split(".")[0].replace("-", " "))
-    title = w.title(kind, niche, site_name, focus)
-    if d.chance(0.4):
-        title = f"{title} | {site_name}"
-    return title
+    core = w.title(kind, niche, site_name, focus)
+    suffix = kind != "home" and d.chance(0.4)
+    return (f"{core} | {site_name}" if suffix else core), core
 
 
 class _Rows:
@@ -469,9 +469,11 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
             if not template:
                 placement = d.weighted(scen.placement)
         page = scen.page
+        if page == "any":  # a template link: on the home page and on every other page
+            page = d.pick(("home", "article", "article", "about")) if index else "home"
         focus = str(fixed["topic"]) if (niche == target.niche and dom.lang == target.lang) else ""
-        title = _title(world, dom, page, niche, focus)
-        source_url = _source_url(world, dom, page, title, index)
+        title, core = _title(world, dom, page, niche, focus)
+        source_url = _source_url(world, dom, page, core)
         anchor_type = str(fixed["anchor_type"])
         link_type = "image" if anchor_type == "image" else "text"
         r = d.u()

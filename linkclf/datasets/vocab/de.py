@@ -540,7 +540,7 @@ TRAILS = (
     "(öffnet in neuem Fenster).",
     "mit eigenen Tipps.",
     "zum Vergleich.",
-    "- immer noch unser Favorit.",
+    "— immer noch unser Favorit.",
     "für die vollständige Liste.",
     "die innerhalb eines Tages antworteten.",
     ".",

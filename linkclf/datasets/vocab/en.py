@@ -548,7 +548,7 @@ TRAILS = (
     "(link opens in a new tab).",
     "and their own tips.",
     "if you want to compare.",
-    "- still our favourite.",
+    "— still our favourite.",
     "for the full list.",
     "who replied within a day.",
     ".",

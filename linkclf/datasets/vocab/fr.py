@@ -540,7 +540,7 @@ TRAILS = (
     "(s'ouvre dans un nouvel onglet).",
     "avec leurs propres conseils.",
     "pour comparer.",
-    "- toujours notre préféré.",
+    "— toujours notre préféré.",
     "pour la liste complète.",
     "qui ont répondu en un jour.",
     ".",

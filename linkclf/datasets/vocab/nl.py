@@ -540,7 +540,7 @@ TRAILS = (
     "(opent in een nieuw venster).",
     "met hun eigen tips.",
     "als je wilt vergelijken.",
-    "- nog steeds onze favoriet.",
+    "— nog steeds onze favoriet.",
     "voor het volledige overzicht.",
     "die binnen een dag antwoordden.",
     ".",

@@ -143,3 +143,15 @@ def test_utf16_fixture_truncated_to_an_odd_byte_still_reads_or_fails_cleanly(
     path.write_bytes(data[: len(data) // 2 + 1])
     assert path.read_bytes().startswith(codecs.BOM_UTF16_LE)
     _read_or_input_error(path)
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "disavow"
+
+
+def test_real_disavow_files_are_refused_as_disavow_files() -> None:
+    files = sorted(REAL.rglob("*.txt")) if REAL.is_dir() else []
+    if not files:
+        pytest.skip(f"real disavow files not found at {REAL}")
+    for path in files:
+        with pytest.raises(InputError, match="disavow file"):
+            detect_format(path)

@@ -149,8 +149,8 @@ def link_type_from_flags(
     Rows where every present flag is false become "text" only if a text flag exists; otherwise
     they stay <NA> (a vendor without a text flag has not said the link is a text link).
     """
-    present = {kind: cols.get(*aliases) for kind, aliases in flags.items()}
-    present = {kind: parse(col) for kind, col in present.items() if col is not None}
+    raw = {kind: cols.get(*aliases) for kind, aliases in flags.items()}
+    present = {kind: parse(col) for kind, col in raw.items() if col is not None}
     if not present:
         return None
     out = pd.Series(pd.NA, index=cols.chunk.index, dtype="string")

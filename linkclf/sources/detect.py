@@ -22,7 +22,10 @@ MAX_PREAMBLE = 30
 PROBE_ROWS = 50
 
 _URL = re.compile(r"(?i)^\s*https?://[^\s/]+")
-_DISAVOW_LINE = re.compile(r"(?i)^\s*(#.*|domain:\S*|https?://\S*)\s*$")
+# Disavow lines as real files write them: "domain: x.com", "Domain:x.com", bare hosts, URLs.
+_DISAVOW_LINE = re.compile(
+    r"(?i)^\s*(#.*|domain\s*:\s*\S*|https?://\S*|[a-z0-9\u00a1-\uffff-]+(\.[a-z0-9\u00a1-\uffff-]+)+)\s*$"
+)
 _HOST = re.compile(r"(?i)^\s*[a-z0-9\u00a1-\uffff-]+(\.[a-z0-9\u00a1-\uffff-]+)+\s*$")
 _NUMBER = re.compile(r"^\s*[\d.,\s\u00a0]+\s*$")
 
@@ -133,7 +136,9 @@ def _by_content(text: str, lines: list[str], codec: str, format: str | None, whe
     non_blank = [line for line in lines[:PROBE_ROWS] if line.strip()]
     if format in (None, "gsc") and _looks_like_gsc(header, data):
         return Layout("gsc", BY_NAME["gsc"][0], codec, delimiter, index, header)
-    if all(_DISAVOW_LINE.match(line) for line in non_blank):
+    disavow_like = sum(1 for line in non_blank if _DISAVOW_LINE.match(line))
+    # 90%, not all: real disavow files carry the odd stray note line.
+    if disavow_like >= 0.9 * len(non_blank):
         raise InputError(
             expected="a backlink export (CSV/TSV with a header line)",
             found="a disavow file (lines of 'domain:', URLs and '#' comments)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator, Sequence
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -78,7 +79,7 @@ def iter_export(
 
 
 def _chunks(
-    handle: object, layout: Layout, chunksize: int, where: str, first_row: int
+    handle: TextIO, layout: Layout, chunksize: int, where: str, first_row: int
 ) -> Iterator[pd.DataFrame]:
     try:
         reader = pd.read_csv(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -176,7 +177,7 @@ _GSC: dict[str, Column] = {
 }
 
 #: vendor -> (header, column renderers, encoding, delimiter, quoting)
-_LAYOUTS: dict[str, tuple[tuple[str, ...], dict[str, Column], str, str, int]] = {
+_LAYOUTS: dict[str, tuple[tuple[str, ...], dict[str, Column], str, str, Literal[0, 1]]] = {
     "ahrefs": (ahrefs.COLUMNS, _AHREFS, "utf-16-le", "\t", csv.QUOTE_ALL),
     "ahrefs_utf8": (ahrefs.COLUMNS, _AHREFS, "utf-8-sig", ",", csv.QUOTE_MINIMAL),
     "semrush": (semrush.COLUMNS, _SEMRUSH, "utf-8", ",", csv.QUOTE_MINIMAL),

@@ -75,7 +75,7 @@ def parse_number(values: pd.Series, *, decimal_comma: bool = False) -> pd.Series
     # Only the cells the fast C path could not read go through the slower regex repairs.
     todo = out.isna() & text.notna()
     if todo.any():
-        out.loc[todo] = [_repair_number(v) for v in text[todo]]
+        out.loc[todo] = np.array([_repair_number(v) for v in text[todo]], dtype="float64")
     # "inf" / "1e999" parse as floats, but no vendor metric is infinite.
     return out.where(np.isfinite(out.to_numpy()))
 

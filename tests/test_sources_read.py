@@ -243,3 +243,34 @@ def test_utf8_bom_header_is_clean(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes(codecs.BOM_UTF8 + b"source_url,target_url\nhttps://a.example/,https://t/\n")
     assert list(read_export(path).columns[:2]) == ["source_url", "target_url"]
+
+
+def test_moz_link_explorer_aliases(tmp_path: Path) -> None:
+    # Unverified header (ANCHORS.md): built from the Moz Links API v2 field names.
+    path = tmp_path / "moz_le.csv"
+    path.write_text(
+        "Source URL,Title,Anchor Text,Target URL,Page Authority,Domain Authority,Spam Score,"
+        "Date First Seen,Date Last Seen,Date Lost\n"
+        "https://a.example/,T,boots,https://shop.example/,30,40,1%,2024-01-02,2024-03-04,\n"
+        "https://b.example/,T,boots,https://shop.example/,30,40,60%,2024-01-02,2024-03-04,"
+        "2024-05-06\n"
+    )
+    assert detect_format(path) == "moz"
+    df = read_export(path)
+    assert df["vendor_spam_score"].tolist() == [1.0, 60.0]
+    assert df["lost"].tolist() == [False, True]
+    assert df["first_seen"].iloc[0] == pd.Timestamp("2024-01-02", tz="UTC")
+
+
+def test_generic_small_tool_format(tmp_path: Path) -> None:
+    path = tmp_path / "tracelinker.csv"
+    path.write_text(
+        "source_url,target_url,anchor_text,rel,dr\nhttps://a.example/,https://t.example/,hi,,12\n"
+    )
+    row = read_export(path).iloc[0]
+    assert row["anchor"] == "hi" and row["domain_rating"] == 12.0 and row["rel"] == ""
+
+
+def test_chunksize_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="chunksize"):
+        next(iter_export(EXPORTS / "semrush.csv", chunksize=0))

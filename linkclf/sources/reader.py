@@ -54,6 +54,8 @@ def iter_export(
     InputError
         one line naming the file (and row), for anything that cannot be read.
     """
+    if chunksize < 1:
+        raise ValueError(f"chunksize must be at least 1, got {chunksize}")
     layout = sniff(path, format)
     where = str(path)
     if layout.format == "gsc" and not target:

@@ -205,6 +205,20 @@ def kind_table(df: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def kind_auc_matrix(df: pd.DataFrame) -> pd.DataFrame:
+    """AUC of every signal (rows) for every manipulative kind against the natural links."""
+    y = df["label"].to_numpy(dtype=int)
+    kinds = df["kind"].astype("string").fillna("").to_numpy()
+    sig = signals(df)
+    table = {"signal": list(sig)}
+    for kind in KINDS[1:]:
+        mask = (kinds == kind) | (y == 0)
+        if (kinds == kind).sum() < 10:
+            continue
+        table[kind] = [signal_auc(y[mask], values[mask])[0] for values in sig.values()]
+    return pd.DataFrame(table)
+
+
 def counts_table(df: pd.DataFrame) -> pd.DataFrame:
     """Links per kind (rows) and source language (columns)."""
     table = pd.crosstab(df["kind"], df["language"], margins=True, margins_name="total")
@@ -257,6 +271,12 @@ def render(df: pd.DataFrame) -> str:
         "max(auc, 1-auc))",
         "",
         _markdown(kind_table(df)),
+        "",
+        "<details><summary>Every signal for every kind</summary>",
+        "",
+        _markdown(kind_auc_matrix(df)),
+        "",
+        "</details>",
         "",
         "**Per generator scenario** (label = share manipulative after noise; noisy = share "
         "flipped)",

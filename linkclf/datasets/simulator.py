@@ -65,6 +65,15 @@ _DR = {
     "pbn": (-0.6, 0.6), "hacked": (-0.5, 1.0),
 }  # fmt: skip
 _SPAMMY_SITES = ("sdir", "spam", "pbn", "spamblog")
+# Shared-pool size per language, per target site.
+_POOL_PER_TARGET = {
+    "news": 0.3,
+    "qdir": 0.1,
+    "sdir": 0.3,
+    "forum": 0.4,
+    "spamblog": 0.6,
+    "spam": 0.8,
+}
 
 
 @dataclass
@@ -104,8 +113,9 @@ class Target:
 class _World:
     """Shared pools of referring domains and the registry that keeps hosts consistent."""
 
-    def __init__(self, d: Draws) -> None:
+    def __init__(self, d: Draws, n_targets: int) -> None:
         self.d = d
+        self.n_targets = n_targets
         self.writers = {lang: Writer(mod, d) for lang, mod in LANGUAGES.items()}
         self.registry: dict[str, Domain] = {}
         self.shared_hosting = [self._subnet() for _ in range(80)]
@@ -201,9 +211,11 @@ class _World:
         self.registry[host] = dom
         return dom
 
-    def pooled(self, site: str, lang: str, niche: str, size: int) -> Domain:
+    def pooled(self, site: str, lang: str, niche: str) -> Domain:
         """A domain from a shared pool: the same news sites and directories link to many
-        targets, so a referring domain can appear in several profiles."""
+        targets, so a referring domain can appear in several profiles. Pools grow with the
+        number of targets, so the reuse per target does not depend on the dataset's size."""
+        size = max(5, round(self.n_targets * _POOL_PER_TARGET[site]))
         key = (site, lang)
         pool = self.pools.setdefault(key, [])
         if len(pool) < size and (not pool or self.d.chance(0.5)):
@@ -302,17 +314,17 @@ def _referring(world: _World, scen: sc.Scenario, target: Target) -> tuple[Domain
     lang = _source_lang(d, scen, target)
     niche = _page_niche(d, scen, target)
     if scen.site == "news":
-        return world.pooled("news", lang, niche, 40), niche
+        return world.pooled("news", lang, niche), niche
     if scen.site == "qdir":
-        return world.pooled("qdir", lang, niche, 15), niche
+        return world.pooled("qdir", lang, niche), niche
     if scen.site == "sdir":
-        return world.pooled("sdir", lang, d.pick(SPAM_NICHES), 60), niche
+        return world.pooled("sdir", lang, d.pick(SPAM_NICHES)), niche
     if scen.site == "forum":
-        return world.pooled("forum", lang, target.niche if d.chance(0.7) else niche, 50), niche
+        return world.pooled("forum", lang, target.niche if d.chance(0.7) else niche), niche
     if scen.site == "spamblog":
-        return world.pooled("spamblog", lang, niche, 120), niche
+        return world.pooled("spamblog", lang, niche), niche
     if scen.site == "spam" and d.chance(0.5):
-        return world.pooled("spam", lang, niche, 150), niche
+        return world.pooled("spam", lang, niche), niche
     return world.domain(scen.site, lang, niche), niche
 
 
@@ -586,12 +598,12 @@ def simulate(seed: int, n_targets: int = DEFAULT_TARGETS) -> pd.DataFrame:
     [0, 1]
     """
     d = Draws(seed)
-    world = _World(d)
+    world = _World(d, n_targets)
     rows = _Rows()
     used: set[str] = set()
     for _ in range(n_targets):
         target = _target(world, used)
-        budget = int(min(900, max(25, d.lognormal(math.log(108), 0.6))))
+        budget = int(min(900, max(25, d.lognormal(math.log(112), 0.6))))
         p_manip, manip_mix = sc.PROFILES[target.profile]
         made = 0
         while made < budget:

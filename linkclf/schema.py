@@ -113,7 +113,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     for col in STRING_FIELDS:
         out[col] = out[col].astype("string")
     for col in BOOL_FIELDS:
-        out[col] = out[col].astype("boolean")
+        out[col] = _to_boolean(out[col])
     for col in DATE_FIELDS:
         out[col] = pd.to_datetime(out[col], errors="coerce", utc=True)
     for col in METRIC_FIELDS:
@@ -121,6 +121,18 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     out["label"] = pd.to_numeric(out["label"], errors="coerce").astype("Int8")
     extras = [c for c in out.columns if c not in CANONICAL_COLUMNS]
     return out[list(CANONICAL_COLUMNS) + extras]
+
+
+_BOOL_TEXT = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _to_boolean(series: pd.Series) -> pd.Series:
+    """Flags as ``boolean``; text spellings (a CSV read with ``dtype=str``: "True", "false",
+    "1") are parsed, anything else becomes missing instead of raising."""
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return series.astype("boolean")
+    text = series.astype("string").str.strip().str.lower()
+    return text.map(_BOOL_TEXT, na_action="ignore").astype("boolean")
 
 
 def validate(

@@ -310,3 +310,12 @@ def test_regenerating_the_shipped_dataset_gives_identical_bytes(tmp_path: Path) 
     assert (tmp_path / "links.csv.gz").read_bytes() == (
         REPO / "datasets" / "default" / "links.csv.gz"
     ).read_bytes()
+
+
+def test_training_loader_reads_the_shipped_files_with_their_flags() -> None:
+    from linkclf.labelled import load_labelled
+
+    for name in ("default/links.csv.gz", "labelled-example.csv"):
+        data = load_labelled([str(REPO / "datasets" / name)])
+        assert set(data["label"].tolist()) == {0, 1}
+        assert data["nofollow"].notna().all(), name

@@ -319,3 +319,18 @@ def test_training_loader_reads_the_shipped_files_with_their_flags() -> None:
         data = load_labelled([str(REPO / "datasets" / name)])
         assert set(data["label"].tolist()) == {0, 1}
         assert data["nofollow"].notna().all(), name
+
+
+def test_every_vocabulary_frame_uses_known_slots_only() -> None:
+    import re
+
+    from linkclf.datasets.draws import Draws
+    from linkclf.datasets.text import Writer
+
+    known = set(Writer(LANGUAGES["en"], Draws(0)).slots("bakery"))
+    for lang, module in LANGUAGES.items():
+        frames = [*module.SENTENCES, *module.MONEY, *module.PARTIAL, *module.STUFFING]
+        frames += [f for titles in module.TITLES.values() for f in titles]
+        frames += [s for words in module.NICHES.values() for s in words["sentences"]]
+        for frame in frames:
+            assert set(re.findall(r"\{(\w+)\}", frame)) <= known, (lang, frame)

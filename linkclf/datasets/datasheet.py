@@ -210,7 +210,7 @@ def kind_auc_matrix(df: pd.DataFrame) -> pd.DataFrame:
     y = df["label"].to_numpy(dtype=int)
     kinds = df["kind"].astype("string").fillna("").to_numpy()
     sig = signals(df)
-    table = {"signal": list(sig)}
+    table: dict[str, list[object]] = {"signal": list(sig)}
     for kind in KINDS[1:]:
         mask = (kinds == kind) | (y == 0)
         if (kinds == kind).sum() < 10:

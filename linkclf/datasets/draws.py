@@ -12,7 +12,7 @@ import bisect
 import math
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -21,7 +21,7 @@ T = TypeVar("T")
 _BLOCK = 1 << 16
 
 
-class Weighted:
+class Weighted(Generic[T]):
     """Items with weights, prepared once for repeated draws (cumulative weights)."""
 
     def __init__(self, pairs: Sequence[tuple[T, float]]) -> None:
@@ -72,7 +72,7 @@ class Draws:
         """One item, uniformly."""
         return items[int(self.u() * len(items))]
 
-    def weighted(self, table: Weighted) -> T:
+    def weighted(self, table: Weighted[T]) -> T:
         """One item of a :class:`Weighted` table."""
         index = bisect.bisect_right(table.cum, self.u())
         return table.items[min(index, len(table.items) - 1)]

@@ -45,10 +45,10 @@ class Scenario:
     label: int
     site: str
     page: str
-    anchors: Weighted
-    relation: Weighted
-    context: Weighted
-    placement: Weighted
+    anchors: Weighted[str]
+    relation: Weighted[str]
+    context: Weighted[str]
+    placement: Weighted[str]
     nofollow: float
     ugc: float
     sponsored: float
@@ -58,12 +58,12 @@ class Scenario:
     same_language: float
 
 
-def _w(**weights: float) -> Weighted:
+def _w(**weights: float) -> Weighted[str]:
     return Weighted(list(weights.items()))
 
 
 def _anchors(brand: float, exact: float, partial: float, generic: float, url: float,
-             image: float, empty: float) -> Weighted:  # fmt: skip
+             image: float, empty: float) -> Weighted[str]:  # fmt: skip
     return Weighted(
         list(zip(ANCHOR_TYPES, (brand, exact, partial, generic, url, image, empty), strict=True))
     )

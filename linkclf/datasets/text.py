@@ -81,7 +81,11 @@ class Writer:
         return {}
 
     def sentence(self, niche: str, focus: str = "") -> str:
-        return self.fill(self.d.pick(self.v.SENTENCES), niche, **self._focus(focus))
+        # Niche sentences carry the niche's own register (a bakery talks about dough, a casino
+        # about free spins); the general frames add variety across niches.
+        own = self.v.NICHES[niche]["sentences"]
+        frames = own if self.d.chance(0.45) else self.v.SENTENCES
+        return self.fill(self.d.pick(frames), niche, **self._focus(focus))
 
     def title(self, page: str, niche: str, brand: str, focus: str = "") -> str:
         frames = self.v.TITLES[page]

@@ -5,7 +5,8 @@ Each module defines the same names (checked by ``tests/test_datasets.py``):
 ``TLDS``             country/generic TLDs of ordinary sites in that language, with weights
 ``CITIES``, ``SURNAMES``, ``FIRSTNAMES``   names for brands, bylines and local money anchors
 ``NICHES``           niche -> {"brand": words for site names, "topics": money topics (also URL
-                     paths), "terms": words used in running text}; target niches and the spam
+                     paths), "terms": words used in running text, "sentences": sentences in the
+                     niche's own register}; target niches and the spam
                      niches (casino, crypto, pharma, loans, seo) that manipulative pages live on
 ``SENTENCES``        sentence frames for running text around a link ({topic} {term} {term2}
                      {city} {person} {year} {n} slots)

@@ -84,6 +84,12 @@ NICHES = {
             "Laib",
             "Hefe",
         ),
+        "sentences": (
+            "Gutes Brot braucht Zeit, und genau die sparen sich viele Supermärkte.",
+            "Unser Bäcker in {city} setzt den Teig um vier Uhr morgens an.",
+            "Lange Teigführung gibt {topic} mehr Aroma und eine bessere {term}.",
+            "Wir haben {n} Bäckereien auf {topic} getestet, nur wenige backen selbst.",
+        ),
     },
     "cycling": {
         "brand": ("fahrrad", "radladen", "zweirad", "bikes"),
@@ -109,6 +115,12 @@ NICHES = {
             "Strecke",
             "Platten",
             "Lenker",
+        ),
+        "sentences": (
+            "Nach {n} Wintern Pendeln verschleißt zuerst die {term}.",
+            "Die Radwege in {city} sind seit {year} deutlich besser geworden.",
+            "Eine jährliche Inspektion verhindert Pannen bei {term} und {term2}.",
+            "Eine Woche Probefahrt mit {topic} hat unsere Meinung zur Reichweite geändert.",
         ),
     },
     "gardening": {
@@ -136,6 +148,12 @@ NICHES = {
             "Sträucher",
             "Zwiebeln",
         ),
+        "sentences": (
+            "Später Frost hat in {city} dieses Jahr viele Gärtner überrascht.",
+            "Gesunder {term} ist der Anfang jedes guten Beets.",
+            "Schneiden Sie bei trockenem Wetter und gießen Sie {term2} früh am Morgen.",
+            "Wir haben {topic} am Zaun gepflanzt und zwei Jahre gewartet.",
+        ),
     },
     "travel": {
         "brand": ("reisen", "urlaub", "touren", "reisebuero"),
@@ -161,6 +179,12 @@ NICHES = {
             "Museum",
             "Fähre",
             "Flughafen",
+        ),
+        "sentences": (
+            "Wer {topic} außerhalb der Schulferien bucht, spart überraschend viel.",
+            "Die Altstadt von {city} erkundet man am besten zu Fuß.",
+            "Leicht reisen lohnt sich: Gebühren für {term} summieren sich schnell.",
+            "Wir waren {n} Tage nur mit Rucksack und Bahnpass unterwegs.",
         ),
     },
     "legal": {
@@ -188,6 +212,12 @@ NICHES = {
             "Gesetz",
             "Verhandlung",
         ),
+        "sentences": (
+            "Die meisten Streitigkeiten um {term} enden mit einem Vergleich vor der Verhandlung.",
+            "Die Regeln zu {topic} haben sich {year} erneut geändert.",
+            "Ein schriftlicher {term} verhindert später viel Ärger.",
+            "{person} betreut seit Jahren Fälle zu {topic} in {city}.",
+        ),
     },
     "dental": {
         "brand": ("zahnarzt", "zahnarztpraxis", "zahnklinik", "dental"),
@@ -213,6 +243,12 @@ NICHES = {
             "Zahnschmerzen",
             "Zahnseide",
             "Termin",
+        ),
+        "sentences": (
+            "Regelmäßige Kontrollen erkennen Probleme mit {term} früh.",
+            "Viele Patienten in {city} warten Monate auf {topic}.",
+            "Zweimal täglich putzen hilft immer noch mehr als {term2}.",
+            "Unsere Prophylaxe-Assistentin hat erklärt, was {topic} wirklich bedeutet.",
         ),
     },
     "real_estate": {
@@ -240,6 +276,12 @@ NICHES = {
             "Grundbuch",
             "Makler",
         ),
+        "sentences": (
+            "Die Hauspreise in {city} stiegen letztes Jahr um {n} Prozent.",
+            "Ein gründliches {term} vor dem Kauf kann Tausende sparen.",
+            "Erstkäufer unterschätzen oft die {term2}.",
+            "Mehrere Besichtigungen an einem Tag helfen beim Vergleich von {topic}.",
+        ),
     },
     "software": {
         "brand": ("software", "apps", "cloud", "systeme"),
@@ -265,6 +307,12 @@ NICHES = {
             "Sicherheit",
             "Export",
             "Plugin",
+        ),
+        "sentences": (
+            "Die meisten Teams wechseln, wenn das {term} zum Engpass wird.",
+            "Wir haben {n} Projekte ohne Datenverlust migriert.",
+            "Ein klares {term} und eine funktionierende {term2} zählen mehr als Funktionen.",
+            "Die Preise für {topic} haben sich nach dem Update {year} geändert.",
         ),
     },
     "pets": {
@@ -292,6 +340,12 @@ NICHES = {
             "Tierheim",
             "Impfung",
         ),
+        "sentences": (
+            "Unser Tierarzt in {city} empfiehlt kurze Spaziergänge für ältere Hunde.",
+            "Die Wahl von {topic} hängt von Alter, Rasse und {term} ab.",
+            "Ein Hund aus dem Tierheim braucht Zeit, Geduld und feste Abläufe.",
+            "Wir haben {n} Halter gefragt, wie sie {topic} ausgewählt haben.",
+        ),
     },
     "fashion": {
         "brand": ("mode", "boutique", "style", "kleidung"),
@@ -317,6 +371,12 @@ NICHES = {
             "Designer",
             "Passform",
             "Trend",
+        ),
+        "sentences": (
+            "Die neue Kollektion setzt auf natürlichen {term} und gedeckte Farben.",
+            "Weniger, aber bessere Stücke kaufen ist wieder modern.",
+            "Geschäfte in {city} melden große Nachfrage nach {topic}.",
+            "Vor der Online-Bestellung die {term2} prüfen; Größen fallen sehr verschieden aus.",
         ),
     },
     "home_improvement": {
@@ -344,6 +404,12 @@ NICHES = {
             "Genehmigung",
             "Monteur",
         ),
+        "sentences": (
+            "Holen Sie vor jeder {topic} mindestens drei Angebote ein.",
+            "Feuchte Wände liegen meist an {term}, nicht an der Farbe.",
+            "Ein guter Handwerker in {city} ist Monate im Voraus ausgebucht.",
+            "Wir haben ein Haus aus den Dreißigern saniert und viel über {term2} gelernt.",
+        ),
     },
     "fitness": {
         "brand": ("fitness", "studio", "training", "yoga"),
@@ -370,6 +436,12 @@ NICHES = {
             "Ernährung",
             "Wiederholungen",
         ),
+        "sentences": (
+            "Für die meisten Einsteiger bringt Regelmäßigkeit mehr als Intensität.",
+            "Unser Trainer in {city} beginnt jede Einheit mit Mobilitätsübungen.",
+            "Gute {term} und genug Schlaf bringen mehr als Nahrungsergänzung.",
+            "Nach {n} Wochen {topic} waren die Ergebnisse deutlich.",
+        ),
     },
     "casino": {
         "brand": ("casino", "spielothek", "slots", "wetten"),
@@ -392,6 +464,12 @@ NICHES = {
             "Buchmacher",
             "Walzen",
             "Gewinn",
+        ),
+        "sentences": (
+            "Sichern Sie sich heute Ihre {topic} und spielen Sie um echtes Geld.",
+            "Die besten {term} Angebote wechseln jede Woche.",
+            "Neue Spieler erhalten {n} Freispiele mit dem neuesten {term2}.",
+            "Schnelle Auszahlungen und riesige Jackpots warten auf Sie.",
         ),
     },
     "crypto": {
@@ -416,6 +494,12 @@ NICHES = {
             "Airdrop",
             "Kurs",
         ),
+        "sentences": (
+            "Trader haben diesen Monat mit {topic} riesige Gewinne gemacht.",
+            "Sichern Sie Ihre {term} und verpassen Sie nie wieder den nächsten Anstieg.",
+            "Unsere Signale sagten {n} Gewinntrades in Folge voraus.",
+            "Tausende Anleger verdienen täglich passives Einkommen.",
+        ),
     },
     "pharma": {
         "brand": ("apotheke", "pillen", "medikamente", "pharma"),
@@ -438,6 +522,12 @@ NICHES = {
             "Generika",
             "Versand",
             "Apotheke",
+        ),
+        "sentences": (
+            "{topic} online ohne Rezept bestellen und bis zu {n} Prozent sparen.",
+            "Diskreter Versand und garantiert die niedrigsten {term} Preise.",
+            "Generische {term2} wirken genauso, nur günstiger.",
+            "Schnelle Lieferung nach Hause, ohne Fragen.",
         ),
     },
     "loans": {
@@ -462,6 +552,12 @@ NICHES = {
             "Antrag",
             "Betrag",
         ),
+        "sentences": (
+            "{topic} in Minuten bewilligt, auch bei schlechter Bonität.",
+            "Kein Papierkram, keine {term} Abfrage, Geld noch heute auf dem Konto.",
+            "Leihen Sie bis zu {n} Tausend Euro mit flexibler {term2}.",
+            "Vergleichen Sie Kreditgeber und erhalten Sie schnell Ihr Geld.",
+        ),
     },
     "seo": {
         "brand": ("seo", "ranking", "backlinks", "marketing"),
@@ -484,6 +580,12 @@ NICHES = {
             "Backlinks",
             "Algorithmus",
             "Outreach",
+        ),
+        "sentences": (
+            "Steigern Sie Ihr Ranking mit starken {term} Links von echten Seiten.",
+            "Wir liefern {n} dauerhafte Backlinks innerhalb einer Woche.",
+            "Unser {topic} Paket garantiert Platzierungen auf Seite eins.",
+            "Günstiger, sicherer und schneller Linkaufbau für jede Nische.",
         ),
     },
 }

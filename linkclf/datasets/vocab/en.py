@@ -92,6 +92,12 @@ NICHES = {
             "rye",
             "yeast",
         ),
+        "sentences": (
+            "A good {term} needs time, and most supermarket loaves skip that step.",
+            "Our baker in {city} starts the dough at four in the morning.",
+            "Slow fermentation gives {topic} a deeper flavour and a better {term}.",
+            "We tested {n} bakeries for {topic} and only a few baked on site.",
+        ),
     },
     "cycling": {
         "brand": ("cycles", "bikes", "bikeshop", "wheelworks"),
@@ -117,6 +123,12 @@ NICHES = {
             "route",
             "puncture",
             "handlebars",
+        ),
+        "sentences": (
+            "After {n} winters of commuting, the {term} is what wears out first.",
+            "Cycle lanes in {city} got much better after {year}.",
+            "A yearly service keeps the {term} and {term2} from failing on the road.",
+            "Test riding {topic} for a week changed our minds about range.",
         ),
     },
     "gardening": {
@@ -144,6 +156,12 @@ NICHES = {
             "shrubs",
             "bulbs",
         ),
+        "sentences": (
+            "Late frost in {city} caught many gardeners by surprise this year.",
+            "Healthy {term} is the start of every good border.",
+            "Prune in dry weather and water the {term2} early in the morning.",
+            "We planted {topic} along the fence and waited two seasons.",
+        ),
     },
     "travel": {
         "brand": ("travel", "tours", "holidays", "trips"),
@@ -169,6 +187,12 @@ NICHES = {
             "museum",
             "ferry",
             "airport",
+        ),
+        "sentences": (
+            "Booking {topic} outside school holidays saves a surprising amount.",
+            "The old town of {city} is best explored on foot.",
+            "Pack light: most {term} fees add up quickly.",
+            "We spent {n} days travelling with only a backpack and a rail pass.",
         ),
     },
     "legal": {
@@ -196,6 +220,12 @@ NICHES = {
             "legislation",
             "hearing",
         ),
+        "sentences": (
+            "Before going to court, most disputes about {term} are settled.",
+            "The rules on {topic} changed again in {year}.",
+            "A written {term} avoids most arguments later on.",
+            "{person} has handled cases on {topic} in {city} for years.",
+        ),
     },
     "dental": {
         "brand": ("dental", "dentistry", "smile", "dentalcare"),
@@ -221,6 +251,12 @@ NICHES = {
             "toothache",
             "floss",
             "appointment",
+        ),
+        "sentences": (
+            "Regular check-ups catch problems with {term} early.",
+            "Many patients in {city} wait months for {topic}.",
+            "Brushing twice a day still does more than any {term2}.",
+            "Our hygienist explained what {topic} really involves.",
         ),
     },
     "real_estate": {
@@ -248,6 +284,12 @@ NICHES = {
             "freehold",
             "agent",
         ),
+        "sentences": (
+            "House prices in {city} rose {n} per cent last year.",
+            "A proper {term} before buying can save thousands.",
+            "First-time buyers often underestimate the {term2}.",
+            "Viewing several homes on one day helps you compare {topic}.",
+        ),
     },
     "software": {
         "brand": ("soft", "apps", "cloud", "labs"),
@@ -273,6 +315,12 @@ NICHES = {
             "security",
             "export",
             "plugin",
+        ),
+        "sentences": (
+            "Most teams switch tools when the {term} becomes a bottleneck.",
+            "We migrated {n} projects without losing a single file.",
+            "A clean {term} and a working {term2} matter more than features.",
+            "Pricing for {topic} changed again after the {year} update.",
         ),
     },
     "pets": {
@@ -300,6 +348,12 @@ NICHES = {
             "shelter",
             "vaccination",
         ),
+        "sentences": (
+            "Our vet in {city} recommends short walks for older dogs.",
+            "Choosing {topic} depends on age, breed and {term}.",
+            "A rescue dog needs time, patience and a fixed routine.",
+            "We asked {n} owners how they picked their {topic}.",
+        ),
     },
     "fashion": {
         "brand": ("fashion", "boutique", "style", "wear"),
@@ -325,6 +379,12 @@ NICHES = {
             "designer",
             "fitting",
             "trend",
+        ),
+        "sentences": (
+            "The new collection leans on natural {term} and muted colours.",
+            "Buying fewer, better pieces is back in fashion.",
+            "Shops in {city} report strong demand for {topic}.",
+            "Check the {term2} before ordering online; sizes vary a lot.",
         ),
     },
     "home_improvement": {
@@ -352,6 +412,12 @@ NICHES = {
             "permit",
             "installer",
         ),
+        "sentences": (
+            "Get at least three quotes before any {topic}.",
+            "Damp walls are usually a problem with {term}, not paint.",
+            "A good contractor in {city} is booked months ahead.",
+            "We renovated a 1930s house and learned a lot about {term2}.",
+        ),
     },
     "fitness": {
         "brand": ("fitness", "gym", "training", "yoga"),
@@ -378,6 +444,12 @@ NICHES = {
             "nutrition",
             "reps",
         ),
+        "sentences": (
+            "Consistency beats intensity for most beginners.",
+            "Our coach in {city} starts every session with mobility work.",
+            "Good {term} and enough sleep do more than supplements.",
+            "After {n} weeks of {topic} the results were clear.",
+        ),
     },
     "casino": {
         "brand": ("casino", "slots", "bet", "jackpot"),
@@ -400,6 +472,12 @@ NICHES = {
             "bookmaker",
             "reels",
             "stake",
+        ),
+        "sentences": (
+            "Claim your {topic} today and spin the reels for real money.",
+            "The best {term} offers change every week, so check back often.",
+            "New players get {n} free spins with the latest {term2}.",
+            "Fast payouts and huge jackpots are waiting for you.",
         ),
     },
     "crypto": {
@@ -424,6 +502,12 @@ NICHES = {
             "airdrop",
             "ledger",
         ),
+        "sentences": (
+            "Traders made huge profits with {topic} this month.",
+            "Secure your {term} and never miss the next pump.",
+            "Our signals predicted {n} winning trades in a row.",
+            "Join thousands of investors earning passive income every day.",
+        ),
     },
     "pharma": {
         "brand": ("pharmacy", "pills", "meds", "rx"),
@@ -446,6 +530,12 @@ NICHES = {
             "generic",
             "shipping",
             "pharmacy",
+        ),
+        "sentences": (
+            "Order {topic} online without a prescription and save up to {n} per cent.",
+            "Discreet shipping and the lowest {term} prices guaranteed.",
+            "Generic {term2} works just like the brand, for less.",
+            "Fast delivery to your door, no questions asked.",
         ),
     },
     "loans": {
@@ -470,6 +560,12 @@ NICHES = {
             "application",
             "funds",
         ),
+        "sentences": (
+            "Get {topic} approved in minutes, even with bad credit.",
+            "No paperwork, no {term} check, money in your account today.",
+            "Borrow up to {n} thousand with flexible {term2}.",
+            "Compare lenders and get the cash you need fast.",
+        ),
     },
     "seo": {
         "brand": ("seo", "rank", "backlinks", "marketing"),
@@ -492,6 +588,12 @@ NICHES = {
             "backlinks",
             "algorithm",
             "outreach",
+        ),
+        "sentences": (
+            "Boost your rankings with high {term} links from real sites.",
+            "We deliver {n} permanent backlinks within a week.",
+            "Our {topic} package guarantees first-page results.",
+            "Cheap, safe and fast link building for any niche.",
         ),
     },
 }

@@ -84,6 +84,12 @@ NICHES = {
             "baguette",
             "levure",
         ),
+        "sentences": (
+            "Un bon pain demande du temps, et beaucoup de supermarchés sautent cette étape.",
+            "Notre boulanger de {city} commence la pâte à quatre heures du matin.",
+            "Une fermentation lente donne au {topic} plus de goût et une meilleure {term}.",
+            "Nous avons testé {n} boulangeries pour le {topic} et peu cuisent sur place.",
+        ),
     },
     "cycling": {
         "brand": ("velo", "cycles", "atelierduvelo", "deuxroues"),
@@ -109,6 +115,12 @@ NICHES = {
             "itinéraire",
             "crevaison",
             "guidon",
+        ),
+        "sentences": (
+            "Après {n} hivers de trajets quotidiens, ce sont les {term} qui s'usent en premier.",
+            "Les pistes cyclables de {city} se sont nettement améliorées depuis {year}.",
+            "Une révision annuelle évite les pannes de {term} et de {term2}.",
+            "Une semaine d'essai avec un {topic} a changé notre avis sur l'autonomie.",
         ),
     },
     "gardening": {
@@ -136,6 +148,12 @@ NICHES = {
             "arbustes",
             "bulbes",
         ),
+        "sentences": (
+            "Les gelées tardives ont surpris beaucoup de jardiniers à {city} cette année.",
+            "Un {term} sain est la base de tout beau massif.",
+            "Taillez par temps sec et arrosez les {term2} tôt le matin.",
+            "Nous avons planté des {topic} le long de la clôture et attendu deux saisons.",
+        ),
     },
     "travel": {
         "brand": ("voyages", "vacances", "circuits", "agencevoyage"),
@@ -161,6 +179,12 @@ NICHES = {
             "musée",
             "ferry",
             "aéroport",
+        ),
+        "sentences": (
+            "Réserver un {topic} hors vacances scolaires fait économiser beaucoup.",
+            "La vieille ville de {city} se découvre à pied.",
+            "Voyagez léger : les frais de {term} s'additionnent vite.",
+            "Nous avons voyagé {n} jours avec un simple sac à dos et un pass ferroviaire.",
         ),
     },
     "legal": {
@@ -188,6 +212,12 @@ NICHES = {
             "loi",
             "audience",
         ),
+        "sentences": (
+            "La plupart des litiges sur le {term} se règlent avant l'audience.",
+            "Les règles sur le {topic} ont encore changé en {year}.",
+            "Un {term} écrit évite bien des disputes.",
+            "{person} traite depuis des années des dossiers de {topic} à {city}.",
+        ),
     },
     "dental": {
         "brand": ("dentiste", "cabinetdentaire", "sourire", "dentaire"),
@@ -213,6 +243,12 @@ NICHES = {
             "rage de dents",
             "fil dentaire",
             "rendez-vous",
+        ),
+        "sentences": (
+            "Des contrôles réguliers repèrent tôt les problèmes d'{term}.",
+            "Beaucoup de patients à {city} attendent des mois pour un {topic}.",
+            "Se brosser les dents deux fois par jour reste plus efficace que le {term2}.",
+            "Notre hygiéniste nous a expliqué ce qu'implique vraiment le {topic}.",
         ),
     },
     "real_estate": {
@@ -240,6 +276,12 @@ NICHES = {
             "notaire",
             "agent",
         ),
+        "sentences": (
+            "Les prix des maisons à {city} ont augmenté de {n} % l'an dernier.",
+            "Un bon {term} avant l'achat peut faire économiser des milliers d'euros.",
+            "Les primo-accédants sous-estiment souvent le {term2}.",
+            "Visiter plusieurs biens le même jour aide à comparer.",
+        ),
     },
     "software": {
         "brand": ("logiciel", "apps", "cloud", "solutions"),
@@ -265,6 +307,12 @@ NICHES = {
             "sécurité",
             "export",
             "extension",
+        ),
+        "sentences": (
+            "La plupart des équipes changent d'outil quand le {term} devient un goulot.",
+            "Nous avons migré {n} projets sans perdre un seul fichier.",
+            "Un {term} clair et une {term2} qui fonctionne comptent plus que les fonctionnalités.",
+            "Les tarifs du {topic} ont encore changé après la mise à jour de {year}.",
         ),
     },
     "pets": {
@@ -292,6 +340,12 @@ NICHES = {
             "refuge",
             "vaccin",
         ),
+        "sentences": (
+            "Notre vétérinaire à {city} conseille des promenades courtes pour les chiens âgés.",
+            "Le choix des {topic} dépend de l'âge, de la race et du {term}.",
+            "Un chien de refuge a besoin de temps, de patience et d'une routine.",
+            "Nous avons demandé à {n} propriétaires comment ils ont choisi leurs {topic}.",
+        ),
     },
     "fashion": {
         "brand": ("mode", "boutique", "style", "vetements"),
@@ -317,6 +371,12 @@ NICHES = {
             "créateur",
             "coupe",
             "tendance",
+        ),
+        "sentences": (
+            "La nouvelle collection mise sur des {term} naturels et des couleurs sobres.",
+            "Acheter moins mais mieux revient à la mode.",
+            "Les boutiques de {city} constatent une forte demande de {topic}.",
+            "Vérifiez la {term2} avant de commander en ligne : les tailles varient.",
         ),
     },
     "home_improvement": {
@@ -344,6 +404,12 @@ NICHES = {
             "permis",
             "installateur",
         ),
+        "sentences": (
+            "Demandez au moins trois devis avant toute {topic}.",
+            "Les murs humides viennent souvent de l'{term}, pas de la peinture.",
+            "Un bon artisan à {city} est réservé des mois à l'avance.",
+            "Nous avons rénové une maison des années trente et beaucoup appris sur le {term2}.",
+        ),
     },
     "fitness": {
         "brand": ("fitness", "salle", "coaching", "yoga"),
@@ -370,6 +436,12 @@ NICHES = {
             "nutrition",
             "répétitions",
         ),
+        "sentences": (
+            "Pour la plupart des débutants, la régularité compte plus que l'intensité.",
+            "Notre coach à {city} commence chaque séance par de la mobilité.",
+            "Une bonne {term} et assez de sommeil font plus que les compléments.",
+            "Après {n} semaines de {topic}, les résultats étaient nets.",
+        ),
     },
     "casino": {
         "brand": ("casino", "jeux", "machines", "paris"),
@@ -392,6 +464,12 @@ NICHES = {
             "bookmaker",
             "rouleaux",
             "gain",
+        ),
+        "sentences": (
+            "Réclamez vos {topic} aujourd'hui et jouez pour de l'argent réel.",
+            "Les meilleures offres de {term} changent chaque semaine.",
+            "Les nouveaux joueurs reçoivent {n} tours gratuits avec le dernier {term2}.",
+            "Retraits rapides et jackpots énormes vous attendent.",
         ),
     },
     "crypto": {
@@ -416,6 +494,12 @@ NICHES = {
             "airdrop",
             "cours",
         ),
+        "sentences": (
+            "Des traders ont réalisé d'énormes profits avec {topic} ce mois-ci.",
+            "Sécurisez votre {term} et ne ratez plus la prochaine hausse.",
+            "Nos signaux ont prédit {n} trades gagnants d'affilée.",
+            "Rejoignez des milliers d'investisseurs qui gagnent un revenu passif.",
+        ),
     },
     "pharma": {
         "brand": ("pharmacie", "pilules", "medicaments", "pharma"),
@@ -438,6 +522,12 @@ NICHES = {
             "générique",
             "livraison",
             "pharmacie",
+        ),
+        "sentences": (
+            "Commandez {topic} en ligne sans ordonnance et économisez jusqu'à {n} %.",
+            "Livraison discrète et les prix de {term} les plus bas garantis.",
+            "Le {term2} générique agit pareil, pour moins cher.",
+            "Livraison rapide à domicile, sans questions.",
         ),
     },
     "loans": {
@@ -462,6 +552,12 @@ NICHES = {
             "demande",
             "montant",
         ),
+        "sentences": (
+            "{topic} accordé en quelques minutes, même avec un mauvais dossier.",
+            "Pas de paperasse, pas de vérification de {term}, l'argent aujourd'hui.",
+            "Empruntez jusqu'à {n} mille euros avec une {term2} flexible.",
+            "Comparez les prêteurs et obtenez vite l'argent dont vous avez besoin.",
+        ),
     },
     "seo": {
         "brand": ("seo", "referencement", "backlinks", "marketing"),
@@ -484,6 +580,12 @@ NICHES = {
             "backlinks",
             "algorithme",
             "netlinking",
+        ),
+        "sentences": (
+            "Boostez votre classement avec des liens à forte {term} depuis de vrais sites.",
+            "Nous livrons {n} backlinks permanents en une semaine.",
+            "Notre offre {topic} garantit la première page.",
+            "Du netlinking pas cher, sûr et rapide pour toutes les niches.",
         ),
     },
 }

@@ -84,6 +84,12 @@ NICHES = {
             "brood",
             "gist",
         ),
+        "sentences": (
+            "Goed {term} heeft tijd nodig, en die stap slaan de meeste supermarkten over.",
+            "Onze bakker in {city} begint om vier uur 's nachts met het deeg.",
+            "Lang rijzen geeft {topic} meer smaak en een betere {term}.",
+            "We testten {n} bakkers op {topic} en maar een paar bakten zelf.",
+        ),
     },
     "cycling": {
         "brand": ("fietsen", "fietsenwinkel", "tweewieler", "rijwielhandel"),
@@ -109,6 +115,12 @@ NICHES = {
             "route",
             "lekke band",
             "stuur",
+        ),
+        "sentences": (
+            "Na {n} winters woon-werkverkeer slijt de {term} als eerste.",
+            "De fietspaden in {city} zijn sinds {year} flink verbeterd.",
+            "Een jaarlijkse beurt voorkomt problemen met {term} en {term2} onderweg.",
+            "Een week {topic} proefrijden veranderde ons beeld van de actieradius.",
         ),
     },
     "gardening": {
@@ -136,6 +148,12 @@ NICHES = {
             "struiken",
             "bollen",
         ),
+        "sentences": (
+            "Late nachtvorst in {city} verraste dit jaar veel tuiniers.",
+            "Gezonde {term} is het begin van elke goede border.",
+            "Snoei bij droog weer en geef de {term2} vroeg in de ochtend water.",
+            "We plantten {topic} langs de schutting en wachtten twee seizoenen.",
+        ),
     },
     "travel": {
         "brand": ("reizen", "vakanties", "tours", "reisbureau"),
@@ -161,6 +179,12 @@ NICHES = {
             "museum",
             "veerboot",
             "vliegveld",
+        ),
+        "sentences": (
+            "Wie {topic} buiten de schoolvakanties boekt, bespaart verrassend veel.",
+            "De oude binnenstad van {city} verken je het best te voet.",
+            "Reis licht: kosten voor {term} lopen snel op.",
+            "We reisden {n} dagen met alleen een rugzak en een treinpas.",
         ),
     },
     "legal": {
@@ -188,6 +212,12 @@ NICHES = {
             "wetgeving",
             "zitting",
         ),
+        "sentences": (
+            "De meeste geschillen over {term} worden geschikt voordat het tot een zitting komt.",
+            "De regels rond {topic} veranderden in {year} opnieuw.",
+            "Een schriftelijk {term} voorkomt later veel discussie.",
+            "{person} behandelt al jaren zaken over {topic} in {city}.",
+        ),
     },
     "dental": {
         "brand": ("tandarts", "tandartspraktijk", "mondzorg", "tandheelkunde"),
@@ -213,6 +243,12 @@ NICHES = {
             "kiespijn",
             "flossen",
             "afspraak",
+        ),
+        "sentences": (
+            "Regelmatige controles sporen problemen met {term} vroeg op.",
+            "Veel patiënten in {city} wachten maanden op {topic}.",
+            "Twee keer per dag poetsen doet nog altijd meer dan {term2}.",
+            "Onze mondhygiënist legde uit wat {topic} echt inhoudt.",
         ),
     },
     "real_estate": {
@@ -240,6 +276,12 @@ NICHES = {
             "eigendom",
             "makelaar",
         ),
+        "sentences": (
+            "De huizenprijzen in {city} stegen vorig jaar met {n} procent.",
+            "Een goede {term} voor de aankoop kan duizenden euro's schelen.",
+            "Starters onderschatten vaak de {term2}.",
+            "Meerdere woningen op één dag bekijken helpt om {topic} te vergelijken.",
+        ),
     },
     "software": {
         "brand": ("software", "apps", "cloud", "solutions"),
@@ -265,6 +307,12 @@ NICHES = {
             "beveiliging",
             "export",
             "plug-in",
+        ),
+        "sentences": (
+            "De meeste teams stappen over als de {term} een knelpunt wordt.",
+            "We migreerden {n} projecten zonder één bestand kwijt te raken.",
+            "Een heldere {term} en een werkende {term2} zijn belangrijker dan extra functies.",
+            "De prijzen voor {topic} veranderden weer na de update van {year}.",
         ),
     },
     "pets": {
@@ -292,6 +340,12 @@ NICHES = {
             "asiel",
             "vaccinatie",
         ),
+        "sentences": (
+            "Onze dierenarts in {city} raadt korte wandelingen aan voor oudere honden.",
+            "De keuze voor {topic} hangt af van leeftijd, ras en {term}.",
+            "Een asielhond heeft tijd, geduld en een vaste routine nodig.",
+            "We vroegen {n} baasjes hoe ze hun {topic} kozen.",
+        ),
     },
     "fashion": {
         "brand": ("mode", "boetiek", "kleding", "fashion"),
@@ -317,6 +371,12 @@ NICHES = {
             "ontwerper",
             "pasvorm",
             "trend",
+        ),
+        "sentences": (
+            "De nieuwe collectie draait om natuurlijke {term} en rustige kleuren.",
+            "Minder maar betere kleding kopen is weer helemaal in.",
+            "Winkels in {city} zien veel vraag naar {topic}.",
+            "Let bij online bestellen op de {term2}; maten verschillen sterk.",
         ),
     },
     "home_improvement": {
@@ -344,6 +404,12 @@ NICHES = {
             "vergunning",
             "installateur",
         ),
+        "sentences": (
+            "Vraag minstens drie offertes aan voor {topic}.",
+            "Vochtige muren zijn meestal een probleem met {term}, niet met verf.",
+            "Een goede aannemer in {city} zit maanden vooruit vol.",
+            "We verbouwden een jaren-dertigwoning en leerden veel over {term2}.",
+        ),
     },
     "fitness": {
         "brand": ("fitness", "sportschool", "training", "yoga"),
@@ -370,6 +436,12 @@ NICHES = {
             "voeding",
             "herhalingen",
         ),
+        "sentences": (
+            "Voor de meeste beginners werkt regelmaat beter dan intensiteit.",
+            "Onze coach in {city} begint elke training met mobiliteit.",
+            "Goede {term} en genoeg slaap doen meer dan supplementen.",
+            "Na {n} weken {topic} waren de resultaten duidelijk.",
+        ),
     },
     "casino": {
         "brand": ("casino", "gokken", "slots", "wedden"),
@@ -392,6 +464,12 @@ NICHES = {
             "bookmaker",
             "rollen",
             "winst",
+        ),
+        "sentences": (
+            "Claim vandaag je {topic} en speel om echt geld.",
+            "De beste {term} aanbiedingen wisselen elke week.",
+            "Nieuwe spelers krijgen {n} gratis spins met de nieuwste {term2}.",
+            "Snelle uitbetalingen en enorme jackpots wachten op jou.",
         ),
     },
     "crypto": {
@@ -416,6 +494,12 @@ NICHES = {
             "airdrop",
             "koers",
         ),
+        "sentences": (
+            "Traders maakten deze maand enorme winst met {topic}.",
+            "Beveilig je {term} en mis nooit meer de volgende stijging.",
+            "Onze signalen voorspelden {n} winnende trades op rij.",
+            "Sluit je aan bij duizenden beleggers met passief inkomen.",
+        ),
     },
     "pharma": {
         "brand": ("apotheek", "pillen", "medicijnen", "pharma"),
@@ -438,6 +522,12 @@ NICHES = {
             "generiek",
             "verzending",
             "apotheek",
+        ),
+        "sentences": (
+            "Bestel {topic} online zonder recept en bespaar tot {n} procent.",
+            "Discrete verzending en de laagste {term} prijzen gegarandeerd.",
+            "Generieke {term2} werkt net zo goed, voor minder geld.",
+            "Snelle levering aan huis, zonder vragen.",
         ),
     },
     "loans": {
@@ -462,6 +552,12 @@ NICHES = {
             "aanvraag",
             "bedrag",
         ),
+        "sentences": (
+            "{topic} binnen enkele minuten goedgekeurd, ook met een BKR-registratie.",
+            "Geen papierwerk, geen {term} check, vandaag geld op je rekening.",
+            "Leen tot {n} duizend euro met een flexibele {term2}.",
+            "Vergelijk geldverstrekkers en krijg snel het geld dat je nodig hebt.",
+        ),
     },
     "seo": {
         "brand": ("seo", "ranking", "backlinks", "marketing"),
@@ -484,6 +580,12 @@ NICHES = {
             "backlinks",
             "algoritme",
             "outreach",
+        ),
+        "sentences": (
+            "Stijg in Google met sterke {term} links van echte websites.",
+            "Wij leveren {n} permanente backlinks binnen een week.",
+            "Ons {topic} pakket garandeert een plek op pagina één.",
+            "Goedkope, veilige en snelle linkbuilding voor elke niche.",
         ),
     },
 }

@@ -334,3 +334,12 @@ def test_every_vocabulary_frame_uses_known_slots_only() -> None:
         frames += [s for words in module.NICHES.values() for s in words["sentences"]]
         for frame in frames:
             assert set(re.findall(r"\{(\w+)\}", frame)) <= known, (lang, frame)
+
+
+def test_cli_refuses_a_file_as_output_directory(tmp_path: Path) -> None:
+    target = tmp_path / "taken.txt"
+    target.write_text("keep me")
+    result = CliRunner().invoke(app, ["simulate", "--targets", "2", "-o", str(target)])
+    assert result.exit_code == 1
+    assert "expected a directory" in result.output and "taken.txt" in result.output
+    assert target.read_text() == "keep me"

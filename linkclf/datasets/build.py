@@ -19,6 +19,7 @@ import pandas as pd
 
 from linkclf.datasets.io import write_dataset
 from linkclf.datasets.simulator import DEFAULT_TARGETS, simulate
+from linkclf.errors import InputError
 from linkclf.io import write_text_atomic
 
 SAMPLE_LINKS = 2_000
@@ -91,6 +92,21 @@ def build(
 
     say = progress or (lambda _msg: None)
     out = Path(out)
+    for folder in (out, samples):
+        if folder is not None and Path(folder).exists() and not Path(folder).is_dir():
+            raise InputError(
+                expected="a directory to write the dataset into",
+                found="an existing file",
+                fix="pass a directory path (it is created if missing)",
+                where=str(folder),
+            )
+    if example is not None and Path(example).is_dir():
+        raise InputError(
+            expected="a file path for the labelled example",
+            found="a directory",
+            fix="pass a file name such as datasets/labelled-example.csv",
+            where=str(example),
+        )
     started = time.perf_counter()
     links = simulate(seed, n_targets=n_targets)
     seconds = time.perf_counter() - started

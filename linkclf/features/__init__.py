@@ -1,0 +1,17 @@
+"""Features: anchor types, URL/hostname footprints, rel flags, placement, vendor metrics, profile
+aggregates, embedding relevance and projected embeddings (see docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from linkclf.features.builder import FeatureBuilder
+from linkclf.features.embed import CachedEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from linkclf.features.url import hostname_features
+
+__all__ = [
+    "CachedEmbedder",
+    "Embedder",
+    "FeatureBuilder",
+    "HashingEmbedder",
+    "SentenceTransformerEmbedder",
+    "hostname_features",
+]

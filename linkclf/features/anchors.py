@@ -1,0 +1,122 @@
+"""Anchor types: brand / exact / partial / generic / naked URL / image / empty.
+
+The brand comes from the target's domain (``bakkerij-devries.nl`` -> "bakkerij devries",
+"devries"); money terms from the target URL's words plus the words the profile's anchors repeat
+most, unless the user configures them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from linkclf.domains import hostname, registrable_domain
+
+ANCHOR_TYPES = ("brand", "exact", "partial", "generic", "naked_url", "image", "empty", "other")
+
+#: Generic anchors in the four languages users audit (lower case, exact match after trimming).
+GENERIC_ANCHORS = frozenset(
+    """
+    click here|here|this|this site|this website|website|site|link|read more|more|learn more|see more|
+    visit|visit site|visit website|source|this article|this page|homepage|home|go|more info|details|
+    klik hier|hier|deze site|deze website|lees meer|meer|meer info|meer informatie|bekijk|bron|
+    hier klicken|klicken sie hier|mehr|mehr lesen|weiterlesen|webseite|diese seite|quelle|mehr erfahren|
+    cliquez ici|ici|ce site|site web|en savoir plus|lire la suite|plus|voir|source|cette page
+    """.replace("\n", "").split("|")
+) - {""}
+
+_WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+")
+STOPWORDS = frozenset(
+    "the a an and of for in to on with de het een en van voor in op met der die das und für mit zu le la les un une des du et pour avec www com nl de fr org net html php".split()
+)
+_URLISH = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$")
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall((text or "").lower()) if w not in STOPWORDS]
+
+
+def brand_tokens(target_url: str) -> set[str]:
+    """Brand words of a target: its registrable domain's label, whole and split on hyphens."""
+    label = registrable_domain(hostname(target_url)).split(".")[0]
+    parts = [p for p in re.split(r"[-_]", label) if len(p) > 2]
+    return {label.replace("-", " "), label.replace("-", ""), label, *parts}
+
+
+def target_terms(target_url: str) -> list[str]:
+    """Words of the target URL's path: what the page is about (the money phrase candidates)."""
+    path = target_url.split("://", 1)[-1].split("/", 1)[1] if "/" in target_url.split("://", 1)[-1] else ""
+    return [w for w in words(path.replace("-", " ").replace("_", " ")) if not w.isdigit() and len(w) > 2]
+
+
+def derive_money_terms(anchors: Iterable[str], brand: set[str], top: int = 8) -> set[str]:
+    """The profile's most repeated non-brand, non-generic anchor words."""
+    counts: Counter[str] = Counter()
+    for anchor in anchors:
+        a = (anchor or "").strip().lower()
+        if not a or a in GENERIC_ANCHORS or _URLISH.match(a):
+            continue
+        counts.update(w for w in set(words(a)) if w not in brand and len(w) > 2)
+    return {w for w, n in counts.most_common(top) if n >= 3}
+
+
+def classify_anchor(anchor: str, link_type: str, brand: set[str], money: set[str]) -> str:
+    a = (anchor or "").strip().lower()
+    if link_type == "image" and not a:
+        return "image"
+    if not a:
+        return "empty"
+    if _URLISH.match(a):
+        return "naked_url"
+    if a in GENERIC_ANCHORS:
+        return "generic"
+    toks = words(a)
+    compact = a.replace(" ", "").replace("-", "")
+    if a in brand or compact in brand or (toks and all(t in brand for t in toks)):
+        return "brand"
+    if toks and money:
+        hits = sum(t in money for t in toks)
+        non_brand = [t for t in toks if t not in brand]
+        if non_brand and hits == len(non_brand):
+            return "exact"
+        if hits:
+            return "partial"
+    return "other"
+
+
+def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd.DataFrame:
+    """One-hot anchor type plus anchor length, word count and digit share, per row.
+
+    Brand and money terms are per target site: the target's URL words, the profile's repeated
+    anchor words, and any configured ``money_terms``.
+    """
+    anchors = df["anchor"].astype("string").fillna("").tolist()
+    targets = df["target_url"].astype("string").fillna("").tolist()
+    link_types = df["link_type"].astype("string").fillna("").tolist()
+    target_site = [registrable_domain(hostname(t)) for t in targets]
+    by_site: dict[str, list[int]] = {}
+    for i, site in enumerate(target_site):
+        by_site.setdefault(site, []).append(i)
+    types = np.empty(len(df), dtype=object)
+    for site, rows in by_site.items():
+        brand = brand_tokens(targets[rows[0]])
+        money = set(money_terms or ())
+        for r in rows[:200]:
+            money.update(target_terms(targets[r]))
+        money |= derive_money_terms((anchors[r] for r in rows), brand)
+        money -= brand
+        for r in rows:
+            types[r] = classify_anchor(anchors[r], link_types[r], brand, money)
+    out = pd.DataFrame(index=df.index)
+    for t in ANCHOR_TYPES:
+        out[f"anchor_{t}"] = (types == t).astype(float)
+    lengths = np.array([len(a) for a in anchors], dtype=float)
+    out["anchor_length"] = lengths
+    out["anchor_words"] = [float(len(a.split())) for a in anchors]
+    out["anchor_digit_share"] = [sum(c.isdigit() for c in a) / len(a) if a else 0.0 for a in anchors]
+    out.attrs["anchor_type"] = types
+    return out

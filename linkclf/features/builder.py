@@ -1,0 +1,212 @@
+"""FeatureBuilder: canonical links -> one float frame of signals, NaN where unknown.
+
+``fit`` learns only the embedding projections (PCA via SVD, stored as .npy); everything else is a
+fixed function of the links, so a saved builder is a JSON config plus four arrays.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linkclf.domains import hostname
+from linkclf.errors import ModelError
+from linkclf.features.anchors import anchor_features, brand_tokens, target_terms
+from linkclf.features.embed import Embedder
+from linkclf.features.profile import profile_features
+from linkclf.features.structure import authority_features, placement_features, rel_features
+from linkclf.features.url import url_features
+from linkclf.schema import conform
+
+FEATURES_FORMAT = "linkclf-features/1"
+
+
+def _family(name: str) -> str:
+    if name.startswith("anchor_"):
+        return "anchor"
+    if name.startswith(("cos_", "language_")):
+        return "relevance"
+    if name.startswith(("placement_", "context_", "title_")) or name == "sitewide":
+        return "placement"
+    if name in ("nofollow", "ugc", "sponsored", "rel_any") or name.startswith("link_type_"):
+        return "rel"
+    if name.startswith(("host_", "path_")) or name == "same_site":
+        return "url"
+    if name.startswith("domain_"):
+        return "profile_domain"
+    if name.startswith(("target_", "same_anchor", "burst_", "ip_")):
+        return "profile_target"
+    if name.startswith("emb_"):
+        return "embedding"
+    return "authority"
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cosine of unit vectors; NaN where either text was empty (zero vector)."""
+    dot = np.einsum("ij,ij->i", a, b).astype(float)
+    empty = (np.abs(a).sum(1) == 0) | (np.abs(b).sum(1) == 0)
+    dot[empty] = np.nan
+    return dot
+
+
+def _topic_text(target_url: str) -> str:
+    brand = max(brand_tokens(target_url), key=len) if target_url else ""
+    return " ".join([brand.replace("-", " "), *target_terms(target_url)]).strip()
+
+
+class FeatureBuilder:
+    """Turn canonical link rows into model features.
+
+    Parameters
+    ----------
+    embedder : an Embedder (see linkclf.features.embed); wrap it in CachedEmbedder for reuse.
+    n_components : PCA dimensions kept for the anchor and for the context embeddings.
+    money_terms : words that make an anchor "exact"/"partial" for every target, on top of the
+        terms derived from each target's URL and profile.
+    """
+
+    def __init__(self, embedder: Embedder, n_components: int = 16, money_terms: list[str] | None = None) -> None:
+        self.embedder = embedder
+        self.n_components = n_components
+        self.money_terms = money_terms
+
+    # -- text ---------------------------------------------------------------------------------
+    def _texts(self, df: pd.DataFrame) -> dict[str, list[str]]:
+        s = lambda c: df[c].astype("string").fillna("")  # noqa: E731
+        context = (s("context_left") + " " + s("anchor") + " " + s("context_right")).str.strip()
+        has_ctx = df["context_left"].notna() | df["context_right"].notna()
+        return {
+            "anchor": s("anchor").str.strip().tolist(),
+            "context": context.where(has_ctx, "").tolist(),
+            "title": s("source_title").str.strip().tolist(),
+            "topic": s("target_url").map(_topic_text).tolist(),
+        }
+
+    def _embed(self, texts: dict[str, list[str]]) -> dict[str, np.ndarray]:
+        # One call for all texts: each distinct string is embedded once.
+        order = ["anchor", "context", "title", "topic"]
+        flat = [t for k in order for t in texts[k]]
+        vecs = self.embedder.encode(flat)
+        out, start = {}, 0
+        for k in order:
+            out[k] = vecs[start : start + len(texts[k])]
+            start += len(texts[k])
+        return out
+
+    @staticmethod
+    def _pca(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        rows = x[np.abs(x).sum(1) > 0]
+        if len(rows) < 2:
+            rows = np.vstack([x, np.eye(x.shape[1], dtype=x.dtype)[:2]])
+        mean = rows.mean(0)
+        _, _, vt = np.linalg.svd(rows - mean, full_matrices=False)
+        comps = vt[:k]
+        # Fix each component's sign so refits on the same data give the same projection.
+        signs = np.sign(comps[np.arange(len(comps)), np.abs(comps).argmax(1)])
+        return mean.astype(np.float32), (comps * signs[:, None]).astype(np.float32)
+
+    def fit(self, df: pd.DataFrame) -> FeatureBuilder:
+        df = conform(df)
+        emb = self._embed(self._texts(df))
+        self.anchor_mean_, self.anchor_components_ = self._pca(emb["anchor"], self.n_components)
+        self.context_mean_, self.context_components_ = self._pca(emb["context"], self.n_components)
+        self.feature_names_ = list(self.transform(df.head(50)).columns)
+        self.families_ = {n: _family(n) for n in self.feature_names_}
+        return self
+
+    # -- features -----------------------------------------------------------------------------
+    def transform(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Features for every row of ``df`` (canonical columns), index aligned with ``df``."""
+        if not hasattr(self, "anchor_mean_"):
+            raise ModelError("a fitted FeatureBuilder", "an unfitted one", "call fit() or FeatureBuilder.load()")
+        df = conform(df)
+        anchors = anchor_features(df, set(self.money_terms or ()))
+        parts = [
+            anchors,
+            rel_features(df),
+            placement_features(df),
+            url_features(df),
+            authority_features(df),
+            profile_features(df, anchors.attrs["anchor_type"]),
+            self._relevance(df),
+        ]
+        out = pd.concat(parts, axis=1)
+        out = out.drop(columns=["log_external_links", "log_traffic"], errors="ignore")
+        return out.astype(np.float64)
+
+    def _relevance(self, df: pd.DataFrame) -> pd.DataFrame:
+        texts = self._texts(df)
+        emb = self._embed(texts)
+        out = pd.DataFrame(index=df.index)
+        out["cos_anchor_topic"] = _cos(emb["anchor"], emb["topic"])
+        out["cos_context_topic"] = _cos(emb["context"], emb["topic"])
+        out["cos_title_topic"] = _cos(emb["title"], emb["topic"])
+        out["cos_anchor_context"] = _cos(emb["anchor"], emb["context"])
+        # The profile's own centre: most links to a site are about what the site is about.
+        targets = df["target_url"].astype("string").fillna("").map(hostname).to_numpy()
+        centre_of: dict[str, np.ndarray] = {}
+        for t in pd.unique(targets):
+            rows = emb["title"][targets == t]
+            rows = rows[np.abs(rows).sum(1) > 0]
+            c = rows.mean(0) if len(rows) else np.zeros(emb["title"].shape[1], np.float32)
+            centre_of[t] = c / max(float(np.linalg.norm(c)), 1e-12)
+        centres = np.vstack([centre_of[t] for t in targets]) if len(targets) else emb["title"]
+        out["cos_title_profile"] = _cos(emb["title"], centres)
+        out["cos_context_profile"] = _cos(emb["context"], centres)
+        lang = df["language"].astype("string")
+        majority = lang.groupby(pd.Series(targets, index=df.index)).transform(
+            lambda s: s.mode().iloc[0] if s.notna().any() else pd.NA
+        )
+        out["language_mismatch"] = np.where(lang.notna() & majority.notna(), (lang != majority).astype(float), np.nan)
+        a = (emb["anchor"] - self.anchor_mean_) @ self.anchor_components_.T
+        c = (emb["context"] - self.context_mean_) @ self.context_components_.T
+        a[np.abs(emb["anchor"]).sum(1) == 0] = np.nan
+        c[np.abs(emb["context"]).sum(1) == 0] = np.nan
+        for i in range(a.shape[1]):
+            out[f"emb_anchor_{i}"] = a[:, i]
+        for i in range(c.shape[1]):
+            out[f"emb_context_{i}"] = c[:, i]
+        return out
+
+    # -- persistence --------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        config: dict[str, Any] = {
+            "format": FEATURES_FORMAT,
+            "embedder": self.embedder.name,
+            "n_components": self.n_components,
+            "money_terms": self.money_terms,
+            "feature_names": self.feature_names_,
+            "families": self.families_,
+        }
+        (out / "features.json").write_text(json.dumps(config, indent=2, sort_keys=True))
+        for name in ("anchor_mean_", "anchor_components_", "context_mean_", "context_components_"):
+            np.save(out / f"{name.rstrip('_')}.npy", getattr(self, name), allow_pickle=False)
+
+    @classmethod
+    def load(cls, path: str | Path, embedder: Embedder) -> FeatureBuilder:
+        root = Path(path)
+        try:
+            config = json.loads((root / "features.json").read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError("features/features.json in the model directory", str(exc), "retrain the model", str(root)) from None
+        if config.get("format") != FEATURES_FORMAT:
+            raise ModelError(FEATURES_FORMAT, str(config.get("format")), "retrain the model", str(root))
+        if config["embedder"] != embedder.name:
+            raise ModelError(
+                f"the embedder the model was trained with ({config['embedder']})",
+                embedder.name,
+                "load the model with its own embedder",
+                str(root),
+            )
+        builder = cls(embedder, n_components=int(config["n_components"]), money_terms=config.get("money_terms"))
+        for name in ("anchor_mean_", "anchor_components_", "context_mean_", "context_components_"):
+            setattr(builder, name, np.load(root / f"{name.rstrip('_')}.npy", allow_pickle=False))
+        builder.feature_names_ = list(config["feature_names"])
+        builder.families_ = dict(config["families"])
+        return builder

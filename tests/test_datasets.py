@@ -343,3 +343,10 @@ def test_cli_refuses_a_file_as_output_directory(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "expected a directory" in result.output and "taken.txt" in result.output
     assert target.read_text() == "keep me"
+
+
+def test_each_page_target_anchor_is_listed_once(links: pd.DataFrame) -> None:
+    assert not links.duplicated(["source_url", "target_url", "anchor"]).any()
+    sitewide = links[links["scenario"] == "sitewide"]
+    pages = sitewide.groupby(domain_groups(sitewide))["source_url"].nunique()
+    assert pages.max() >= 10  # sitewide repetition: one domain, many distinct pages

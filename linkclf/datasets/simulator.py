@@ -482,7 +482,9 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
                 placement = d.weighted(scen.placement)
         page = scen.page
         if page == "any":  # a template link: on the home page and on every other page
-            page = d.pick(("home", "article", "article", "about")) if index else "home"
+            page = "home" if index == 0 else ("about" if index == 1 else "article")
+        elif page == "partners" and index > 0:  # the partner page, then the same footer
+            page = "article"
         focus = str(fixed["topic"]) if (niche == target.niche and dom.lang == target.lang) else ""
         title, core = _title(world, dom, page, niche, focus)
         source_url = _source_url(world, dom, page, core)
@@ -619,6 +621,9 @@ def simulate(seed: int, n_targets: int = DEFAULT_TARGETS) -> pd.DataFrame:
 
 def _finish(frame: pd.DataFrame, d: Draws) -> pd.DataFrame:
     """Dates to UTC timestamps, label noise, canonical dtypes and column order."""
+    # A vendor lists a (page, target, anchor) once; repeated visits of a pooled domain can
+    # draw the same page twice.
+    frame = frame.drop_duplicates(["source_url", "target_url", "anchor"], ignore_index=True)
     for col in ("first_seen", "last_seen"):
         seconds = np.round(frame[col].to_numpy(float) * 86400).astype("int64")
         frame[col] = pd.Timestamp(_EPOCH) + pd.to_timedelta(seconds, unit="s")

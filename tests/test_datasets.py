@@ -254,7 +254,7 @@ def test_cli_simulate_twice_gives_identical_files(tmp_path: Path) -> None:
 def test_cli_rejects_bad_targets_with_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["simulate", "--targets", "0", "-o", str(tmp_path)])
     assert result.exit_code == 1
-    assert "expected --targets of at least 1" in result.output
+    assert "expected a seed >= 0 and at least 1 target site" in result.output
     assert not (tmp_path / "links.csv.gz").exists()
 
 
@@ -350,3 +350,9 @@ def test_each_page_target_anchor_is_listed_once(links: pd.DataFrame) -> None:
     sitewide = links[links["scenario"] == "sitewide"]
     pages = sitewide.groupby(domain_groups(sitewide))["source_url"].nunique()
     assert pages.max() >= 10  # sitewide repetition: one domain, many distinct pages
+
+
+def test_negative_seed_is_a_user_error_not_a_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["simulate", "--seed", "-3", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "seed -3" in result.output and "Traceback" not in result.output

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from linkclf.cli._common import info, user_errors
-from linkclf.errors import ConfigError
 
 
 @user_errors
@@ -30,12 +29,6 @@ def command(
     """
     from linkclf.datasets.build import build
 
-    if targets < 1:
-        raise ConfigError(
-            expected="--targets of at least 1",
-            found=str(targets),
-            fix="pass a positive number of target sites, e.g. --targets 300",
-        )
     result = build(seed, out, n_targets=targets, samples=samples, example=example, progress=info)
     labels = result.links["label"]
     info(

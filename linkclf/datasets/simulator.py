@@ -24,6 +24,7 @@ from linkclf.datasets import scenarios as sc
 from linkclf.datasets.draws import Draws, Weighted
 from linkclf.datasets.text import SPAMMY_TLDS, Writer, capitalise, slug
 from linkclf.datasets.vocab import LANGUAGES
+from linkclf.errors import ConfigError
 from linkclf.schema import conform
 
 #: Niches of target sites (and of ordinary referring pages).
@@ -599,6 +600,12 @@ def simulate(seed: int, n_targets: int = DEFAULT_TARGETS) -> pd.DataFrame:
     >>> sorted(df["label"].unique().tolist())
     [0, 1]
     """
+    if seed < 0 or n_targets < 1:
+        raise ConfigError(
+            expected="a seed >= 0 and at least 1 target site",
+            found=f"seed {seed}, {n_targets} target sites",
+            fix="pass e.g. --seed 7 --targets 300",
+        )
     d = Draws(seed)
     world = _World(d, n_targets)
     rows = _Rows()

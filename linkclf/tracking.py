@@ -24,10 +24,12 @@ def tracking_uri() -> str:
 
 
 def _mlflow() -> Any:
-    # MLflow logs table creation at INFO on every fresh store; keep stderr for our own progress.
-    logging.getLogger("mlflow").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     import mlflow
+
+    # MLflow logs table creation at INFO on every fresh store; keep stderr for our own progress.
+    # (Set after the import: mlflow configures its logger when imported.)
+    for name in ("mlflow", "alembic", "mlflow.store.db.utils", "mlflow.tracking.fluent"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     mlflow.set_tracking_uri(tracking_uri())
     return mlflow

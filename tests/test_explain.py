@@ -20,5 +20,5 @@ def test_top_reasons_groups_families_and_orders_by_push() -> None:
 
 
 def test_phrases_fill_in_values() -> None:
-    assert phrase_for("profile_domain", "profile_domain_pages", 240) == "repeated on 240 pages of one domain"
+    assert phrase_for("profile_domain", "domain_pages", 240) == "repeated on 240 pages of one domain"
     assert phrase_for("url", "unknown_feature", 1.0) == "spam footprint in the source URL or hostname"

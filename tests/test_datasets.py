@@ -210,7 +210,7 @@ def test_text_is_in_the_source_language(links: pd.DataFrame) -> None:
 def test_datasheet_renders_and_updates_only_between_markers(
     links: pd.DataFrame, tmp_path: Path
 ) -> None:
-    section = render(links)
+    section = render(links, combined=False)
     assert "ROC-AUC" in section and "| natural |" in section
     readme = tmp_path / "README.md"
     readme.write_text("intro\n<!-- datasheet:start -->\nold\n<!-- datasheet:end -->\noutro\n")
@@ -356,3 +356,11 @@ def test_negative_seed_is_a_user_error_not_a_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["simulate", "--seed", "-3", "-o", str(tmp_path)])
     assert result.exit_code == 1
     assert "seed -3" in result.output and "Traceback" not in result.output
+
+
+def test_signals_combined_beat_any_single_signal() -> None:
+    from linkclf.datasets.datasheet import combined_auc
+
+    small = simulate(4, n_targets=25)
+    together = combined_auc(small)["grouped"]
+    assert together > auc_table(small)["all"].max() + 0.05

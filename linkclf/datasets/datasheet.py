@@ -262,8 +262,8 @@ def _markdown(table: pd.DataFrame, floatfmt: str = "{:.2f}") -> str:
     return "\n".join(lines)
 
 
-def render(df: pd.DataFrame) -> str:
-    """The datasheet's generated section (Markdown)."""
+def render(df: pd.DataFrame, *, combined: bool = True) -> str:
+    """The datasheet's generated section (Markdown); ``combined`` adds the LightGBM figure."""
     counts = counts_table(df).reset_index()
     aucs = auc_table(df)
     worst = aucs["all"].max()
@@ -314,13 +314,15 @@ def render(df: pd.DataFrame) -> str:
         f"({'a toy: some signal separates the classes' if worst > TOY_AUC else 'no single signal reaches ' + str(TOY_AUC)}).",  # noqa: E501
         "",
         _markdown(aucs),
-        "",
-        "**All these raw signals together** (LightGBM on the table's signals, trained on the "
-        "train side of each split, ROC-AUC on its test side; labels as recorded, noise "
-        "included): "
-        + ", ".join(f"{name} {auc:.3f}" for name, auc in combined_auc(df).items())
-        + ". The footprints separate the classes only in combination.",
     ]
+    if combined:
+        figures = ", ".join(f"{name} {auc:.3f}" for name, auc in combined_auc(df).items())
+        parts += [
+            "",
+            "**All these raw signals together** (LightGBM on the table's signals, trained on "
+            "the train side of each split, ROC-AUC on its test side; labels as recorded, noise "
+            f"included): {figures}. The footprints separate the classes only in combination.",
+        ]
     return "\n".join(parts)
 
 

@@ -31,16 +31,49 @@ def _read_one(path: str) -> pd.DataFrame:
     return read_export(path)
 
 
-def load_labelled(paths: Sequence[str]) -> pd.DataFrame:
+def apply_review(scored: pd.DataFrame, review: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Label scored links from a filled-in review sheet (``linkclf disavow --review``).
+
+    A URL-level decision labels that page's links; a domain-level decision labels every link of
+    that referring domain (a URL decision wins over its domain's). Links nobody decided on get
+    no label.
+    """
+    needed = {"decision", "level", "candidate", "domain"}
+    if not needed <= set(review.columns):
+        raise InputError(
+            f"a review sheet with columns {', '.join(sorted(needed))}",
+            f"columns {', '.join(map(str, review.columns[:8]))}",
+            "pass the CSV written by `linkclf disavow --review`",
+            source,
+        )
+    decided = review.assign(label=labels_from_decisions(review["decision"]))
+    decided = decided[decided["label"].notna()]
+    by_domain = dict(zip(decided.loc[decided["level"] == "domain", "domain"].astype(str), decided.loc[decided["level"] == "domain", "label"]))
+    by_url = dict(zip(decided.loc[decided["level"] == "url", "candidate"].astype(str), decided.loc[decided["level"] == "url", "label"]))
+    domains = scored["source_url"].astype("string").fillna("").map(referring_domain)
+    labels = domains.map(by_domain)
+    labels = scored["source_url"].astype("string").map(by_url).fillna(labels)
+    out = scored.assign(label=pd.to_numeric(labels, errors="coerce").astype("Int8"))
+    return out[out["label"].notna()]
+
+
+def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataFrame:
     """Read, concatenate and validate labelled links; adds ``referring_domain``.
 
     Rows whose decision is neither ``disavow`` nor ``keep`` (blank on the review sheet) are
-    dropped: an undecided link is not a label.
+    dropped: an undecided link is not a label. With ``reviews``, files without a label column
+    (scored CSVs) are labelled from the review sheets' decisions.
     """
+    review = None
+    if reviews:
+        review = pd.concat([pd.read_csv(r, dtype=str, keep_default_na=False) for r in reviews], ignore_index=True)
     frames = []
     for path in paths:
         df = _read_one(path)
-        if "label" not in df.columns and "decision" in df.columns:
+        unlabelled = "label" not in df.columns or df["label"].isna().all()
+        if unlabelled and "decision" not in df.columns and review is not None:
+            df = apply_review(df, review, ", ".join(reviews))
+        elif unlabelled and "decision" in df.columns:
             df = df.assign(label=labels_from_decisions(df["decision"]))
             df = df[df["label"].notna()]
         frames.append(validate(df, require_labels=True, source=path))

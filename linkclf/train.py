@@ -152,6 +152,7 @@ def train(
     *,
     data_paths: list[str] | None = None,
     out: str | Path = "models/default",
+    reviews: list[str] | None = None,
     force: bool = False,
     progress: Progress = lambda msg: None,
 ) -> TrainResult:
@@ -160,7 +161,7 @@ def train(
 
     started = time.time()
     paths = list(data_paths or cfg["data"]["paths"])
-    data = load_labelled(paths)
+    data = load_labelled(paths, reviews or ())
     progress(f"read {len(data):,} labelled links from {len(paths)} file(s)")
     split = cfg["split"]
     train_m, valid_m, test_m = grouped_three_way(

@@ -29,7 +29,7 @@ def main() -> None:
     from linkclf.model import LinkClassifier
     from linkclf.pipeline import read_inputs, score_links
 
-    links = simulate(seed=args.seed, n_links=args.rows)
+    links = simulate(args.seed, n_targets=max(args.rows // 130, 1))
     export = tmp / "export.csv"
     write_csv_atomic(links.drop(columns=["label", "kind"]), export, for_spreadsheet=False)
     print(f"export: {len(links):,} links, {export.stat().st_size / 1e6:.1f} MB")

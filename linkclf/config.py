@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from linkclf.errors import ConfigError
 
@@ -47,7 +48,9 @@ def load_config(path: str | Path | None, overrides: list[str] | None = None) -> 
         try:
             cfg = _merge(cfg, tomllib.loads(Path(path).read_text(encoding="utf-8")))
         except FileNotFoundError:
-            raise ConfigError("an existing TOML config", f"no file {path}", "check --config", str(path)) from None
+            raise ConfigError(
+                "an existing TOML config", f"no file {path}", "check --config", str(path)
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError("a valid TOML file", str(exc), "fix the syntax", str(path)) from None
     for item in overrides or []:
@@ -63,7 +66,9 @@ def load_config(path: str | Path | None, overrides: list[str] | None = None) -> 
         for key in keys[:-1]:
             if not isinstance(node.get(key), dict):
                 raise ConfigError(
-                    f"a known section for {dotted}", f"no section {key!r}", f"use one of {sorted(cfg)}"
+                    f"a known section for {dotted}",
+                    f"no section {key!r}",
+                    f"use one of {sorted(cfg)}",
                 )
             node = node[key]
         node[keys[-1]] = value

@@ -17,7 +17,9 @@ EMBEDDERS = ("minilm", "minilm-static", "hashing")
 
 
 def default_cache_dir() -> Path:
-    return Path(os.environ.get("LINKCLF_CACHE") or Path.home() / ".cache" / "linkclf") / "embeddings"
+    return (
+        Path(os.environ.get("LINKCLF_CACHE") or Path.home() / ".cache" / "linkclf") / "embeddings"
+    )
 
 
 def make_embedder(name: str, *, cache: bool = True) -> Any:
@@ -34,7 +36,9 @@ def make_embedder(name: str, *, cache: bool = True) -> Any:
         from linkclf.features.static import StaticEmbedder
 
         inner: Any = StaticEmbedder()
-    elif base == "minilm" or "minilm-l6" in base.lower() or name.startswith("sentence-transformers"):
+    elif (
+        base == "minilm" or "minilm-l6" in base.lower() or name.startswith("sentence-transformers")
+    ):
         inner = SentenceTransformerEmbedder()
     elif base == "hashing":
         inner = HashingEmbedder()

@@ -30,15 +30,30 @@ def rules_baseline(df: pd.DataFrame) -> np.ndarray:
     """
     anchor = df["anchor"].astype("string").fillna("").str.lower()
     target_words = (
-        df["target_url"].astype("string").fillna("").str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True)
+        df["target_url"]
+        .astype("string")
+        .fillna("")
+        .str.lower()
+        .str.replace(r"[^a-z0-9]+", " ", regex=True)
     )
     exact = np.array(
-        [bool(a.strip()) and len(a.split()) >= 2 and all(w in t.split() for w in a.split()) for a, t in zip(anchor, target_words, strict=True)]
+        [
+            bool(a.strip()) and len(a.split()) >= 2 and all(w in t.split() for w in a.split())
+            for a, t in zip(anchor, target_words, strict=True)
+        ]
     )
-    spam_tld = df["source_url"].astype("string").fillna("").map(lambda u: tld(hostname(u)) in RULE_SPAMMY_TLDS).to_numpy(bool)
+    spam_tld = (
+        df["source_url"]
+        .astype("string")
+        .fillna("")
+        .map(lambda u: tld(hostname(u)) in RULE_SPAMMY_TLDS)
+        .to_numpy(bool)
+    )
     outbound = pd.to_numeric(df["external_links"], errors="coerce").fillna(0).to_numpy() > 100
     sitewide = df["sitewide"].astype("boolean").fillna(False).to_numpy(bool)
-    footer = df["placement"].astype("string").isin(["footer", "sidebar"]).fillna(False).to_numpy(bool)
+    footer = (
+        df["placement"].astype("string").isin(["footer", "sidebar"]).fillna(False).to_numpy(bool)
+    )
     followed = ~df["nofollow"].astype("boolean").fillna(False).to_numpy(bool)
     score = exact * 1.0 + spam_tld + outbound + (sitewide | footer) + 0.5 * followed
     return score / 4.5
@@ -67,7 +82,12 @@ def ood_groups(data: pd.DataFrame, cfg: dict[str, Any]) -> dict[str, np.ndarray]
 
 
 def split_metrics(
-    df: pd.DataFrame, y: np.ndarray, p: np.ndarray, threshold: float, cfg: dict[str, Any], ci: bool = True
+    df: pd.DataFrame,
+    y: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    cfg: dict[str, Any],
+    ci: bool = True,
 ) -> dict[str, Any]:
     """Figures on one held-out split: overall (+CI), per kind, per language, reliability."""
     from linkclf.splits import domain_groups
@@ -75,17 +95,23 @@ def split_metrics(
     out: dict[str, Any] = {"test": point_metrics(y, p, threshold)}
     groups = domain_groups(df).to_numpy()
     if ci:
-        out["test_ci"] = bootstrap_ci(y, p, groups, threshold, n_boot=int(cfg.get("evaluation", {}).get("bootstrap", 200)))
+        out["test_ci"] = bootstrap_ci(
+            y, p, groups, threshold, n_boot=int(cfg.get("evaluation", {}).get("bootstrap", 200))
+        )
         out["reliability"] = reliability(y, p)
         kinds = df["kind"].astype("string").fillna("")
-        natural = (y == 0)
+        natural = y == 0
         per_kind = {}
         for kind in MANIPULATIVE_KINDS:
             mask = (kinds == kind).to_numpy() & (y == 1)
             if mask.sum() >= 5:
                 both = mask | natural
                 m = point_metrics(y[both], p[both], threshold, ks=())
-                per_kind[kind] = {"n": int(mask.sum()), "roc_auc": m["roc_auc"], "recall_at_threshold": m["recall_at_threshold"]}
+                per_kind[kind] = {
+                    "n": int(mask.sum()),
+                    "roc_auc": m["roc_auc"],
+                    "recall_at_threshold": m["recall_at_threshold"],
+                }
         out["per_kind"] = per_kind
         per_lang = {}
         if "language" in df.columns:
@@ -94,7 +120,16 @@ def split_metrics(
                 mask = (langs == lang).to_numpy()
                 if mask.sum() >= 20:
                     m = point_metrics(y[mask], p[mask], threshold, ks=())
-                    per_lang[lang] = {k: m[k] for k in ("n", "roc_auc", "pr_auc", "precision_at_threshold", "recall_at_threshold")}
+                    per_lang[lang] = {
+                        k: m[k]
+                        for k in (
+                            "n",
+                            "roc_auc",
+                            "pr_auc",
+                            "precision_at_threshold",
+                            "recall_at_threshold",
+                        )
+                    }
         out["per_language"] = per_lang
     return out
 
@@ -122,18 +157,31 @@ def evaluate(
     cfg = meta.get("config") or {}
     data = load_labelled(data_paths)
     same_data = sorted(map(str, data_paths)) == sorted(meta.get("training", {}).get("data", []))
-    split = meta.get("training", {}).get("split", {"seed": 0, "valid_size": 0.15, "test_size": 0.15})
+    split = meta.get("training", {}).get(
+        "split", {"seed": 0, "valid_size": 0.15, "test_size": 0.15}
+    )
     train_m, valid_m, test_m = grouped_three_way(
-        data, valid_size=float(split["valid_size"]), test_size=float(split["test_size"]), seed=int(split["seed"])
+        data,
+        valid_size=float(split["valid_size"]),
+        test_size=float(split["test_size"]),
+        seed=int(split["seed"]),
     )
     if not same_data:
         test_m = np.ones(len(data), bool)
-    progress(f"scoring {int(test_m.sum()):,} held-out links ({'model test split' if same_data else 'all rows'})")
+    progress(
+        f"scoring {int(test_m.sum()):,} held-out links ({'model test split' if same_data else 'all rows'})"
+    )
     X = model.features.transform(data)
     y = data["label"].to_numpy(dtype=int)
     p = model.predict_proba(X[test_m])
-    result: dict[str, Any] = {"model": str(model_dir), "data": list(map(str, data_paths)), "threshold": model.threshold_}
-    result.update(split_metrics(data[test_m], y[test_m], p, model.threshold_, cfg or {"evaluation": {}}))
+    result: dict[str, Any] = {
+        "model": str(model_dir),
+        "data": list(map(str, data_paths)),
+        "threshold": model.threshold_,
+    }
+    result.update(
+        split_metrics(data[test_m], y[test_m], p, model.threshold_, cfg or {"evaluation": {}})
+    )
     rules = rules_baseline(data[test_m])
     # The rules baseline flags at its own best F0.5 cut, chosen on the validation rows.
     from linkclf.model import choose_threshold
@@ -141,8 +189,12 @@ def evaluate(
     rule_thr = choose_threshold(rules_baseline(data[valid_m]), y[valid_m]) if valid_m.any() else 0.5
     result["baseline_rules"] = point_metrics(y[test_m], rules, rule_thr)
     if same_data and cfg:
-        ablated = fit_on_masks(model.features, X, data, train_m, valid_m, cfg, exclude=EMBEDDING_FAMILIES)
-        result["baseline_no_embeddings"] = point_metrics(y[test_m], ablated.predict_proba(X[test_m]), ablated.threshold_)
+        ablated = fit_on_masks(
+            model.features, X, data, train_m, valid_m, cfg, exclude=EMBEDDING_FAMILIES
+        )
+        result["baseline_no_embeddings"] = point_metrics(
+            y[test_m], ablated.predict_proba(X[test_m]), ablated.threshold_
+        )
         for key, value in meta.get("metrics", {}).items():
             if key.startswith("ood_"):
                 result[key] = value
@@ -151,23 +203,54 @@ def evaluate(
 
 def format_table(result: dict[str, Any]) -> str:
     """The evaluation as a plain-text table (what `linkclf evaluate` prints)."""
-    cols = ("roc_auc", "pr_auc", "precision_at_threshold", "recall_at_threshold", "precision_at_100", "brier", "n")
+    cols = (
+        "roc_auc",
+        "pr_auc",
+        "precision_at_threshold",
+        "recall_at_threshold",
+        "precision_at_100",
+        "brier",
+        "n",
+    )
     rows = [("model", result["test"])]
     for key in ("baseline_no_embeddings", "baseline_rules"):
         if key in result:
             rows.append((key.replace("baseline_", "baseline: "), result[key]))
     rows += [(k, v) for k, v in result.items() if k.startswith("ood_")]
-    head = f"{'':28}" + "".join(f"{c.replace('_at_threshold', '@thr').replace('precision_at_', 'p@'):>13}" for c in cols)
+    head = f"{'':28}" + "".join(
+        f"{c.replace('_at_threshold', '@thr').replace('precision_at_', 'p@'):>13}" for c in cols
+    )
     lines = [head]
     for name, m in rows:
-        lines.append(f"{name:28}" + "".join(f"{m.get(c, float('nan')):>13.3f}" if c != "n" else f"{int(m.get(c, 0)):>13,}" for c in cols))
+        lines.append(
+            f"{name:28}"
+            + "".join(
+                f"{m.get(c, float('nan')):>13.3f}" if c != "n" else f"{int(m.get(c, 0)):>13,}"
+                for c in cols
+            )
+        )
     ci = result.get("test_ci", {})
     if ci:
         lines.append("")
-        lines.append("95% CI (bootstrap over referring domains): " + ", ".join(f"{k} {lo:.3f}-{hi:.3f}" for k, (lo, hi) in ci.items()))
+        lines.append(
+            "95% CI (bootstrap over referring domains): "
+            + ", ".join(f"{k} {lo:.3f}-{hi:.3f}" for k, (lo, hi) in ci.items())
+        )
     if result.get("per_kind"):
         lines.append("")
-        lines.append("per kind (vs natural):  " + ", ".join(f"{k} AUC {v['roc_auc']:.3f} recall {v['recall_at_threshold']:.2f} (n={v['n']})" for k, v in result["per_kind"].items()))
+        lines.append(
+            "per kind (vs natural):  "
+            + ", ".join(
+                f"{k} AUC {v['roc_auc']:.3f} recall {v['recall_at_threshold']:.2f} (n={v['n']})"
+                for k, v in result["per_kind"].items()
+            )
+        )
     if result.get("per_language"):
-        lines.append("per language:           " + ", ".join(f"{k} AUC {v['roc_auc']:.3f} PR-AUC {v['pr_auc']:.3f}" for k, v in result["per_language"].items()))
+        lines.append(
+            "per language:           "
+            + ", ".join(
+                f"{k} AUC {v['roc_auc']:.3f} PR-AUC {v['pr_auc']:.3f}"
+                for k, v in result["per_language"].items()
+            )
+        )
     return "\n".join(lines)

@@ -34,7 +34,10 @@ FEATURE_PHRASES: list[tuple[str, Phrase]] = [
     ("target_partial_share", lambda v: "the target's profile is heavy in keyword anchors"),
     ("same_anchor_domains", lambda v: f"same anchor used by {_n(v)} referring domains"),
     ("burst_", lambda v: "first seen in a burst of new links"),
-    ("ip_subnet_domains", lambda v: f"source IP /24 shared by {_n(v)} referring domains (network footprint)"),
+    (
+        "ip_subnet_domains",
+        lambda v: f"source IP /24 shared by {_n(v)} referring domains (network footprint)",
+    ),
     ("domain_pages", lambda v: f"repeated on {_n(v)} pages of one domain"),
     ("domain_links", lambda v: f"{_n(v)} links from one referring domain"),
     ("domain_sitewide_share", lambda v: "sitewide links from this domain"),

@@ -23,9 +23,13 @@ def _read_one(path: str) -> pd.DataFrame:
         raise InputError("an existing labelled CSV", "no such file", "check the --data path", path)
     if p.suffix == ".gz":
         try:
-            return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], compression="gzip")
+            return pd.read_csv(
+                p, dtype=str, keep_default_na=False, na_values=[""], compression="gzip"
+            )
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, EOFError) as exc:
-            raise InputError("a gzipped canonical CSV", type(exc).__name__, "re-create the file", path) from None
+            raise InputError(
+                "a gzipped canonical CSV", type(exc).__name__, "re-create the file", path
+            ) from None
     from linkclf.sources import read_export
 
     return read_export(path)
@@ -48,8 +52,12 @@ def apply_review(scored: pd.DataFrame, review: pd.DataFrame, source: str) -> pd.
         )
     decided = review.assign(label=labels_from_decisions(review["decision"]))
     decided = decided[decided["label"].notna()]
-    by_domain = dict(zip(decided.loc[decided["level"] == "domain", "domain"].astype(str), decided.loc[decided["level"] == "domain", "label"]))
-    by_url = dict(zip(decided.loc[decided["level"] == "url", "candidate"].astype(str), decided.loc[decided["level"] == "url", "label"]))
+    domain_rows = decided[decided["level"] == "domain"]
+    url_rows = decided[decided["level"] == "url"]
+    by_domain = pd.Series(domain_rows["label"].to_numpy(), index=domain_rows["domain"].astype(str))
+    by_url = pd.Series(url_rows["label"].to_numpy(), index=url_rows["candidate"].astype(str))
+    by_domain = by_domain[~by_domain.index.duplicated(keep="last")]
+    by_url = by_url[~by_url.index.duplicated(keep="last")]
     domains = scored["source_url"].astype("string").fillna("").map(referring_domain)
     labels = domains.map(by_domain)
     labels = scored["source_url"].astype("string").map(by_url).fillna(labels)
@@ -66,7 +74,9 @@ def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataF
     """
     review = None
     if reviews:
-        review = pd.concat([pd.read_csv(r, dtype=str, keep_default_na=False) for r in reviews], ignore_index=True)
+        review = pd.concat(
+            [pd.read_csv(r, dtype=str, keep_default_na=False) for r in reviews], ignore_index=True
+        )
     frames = []
     for path in paths:
         df = _read_one(path)
@@ -77,7 +87,11 @@ def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataF
             df = df.assign(label=labels_from_decisions(df["decision"]))
             df = df[df["label"].notna()]
         frames.append(validate(df, require_labels=True, source=path))
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    data = (
+        pd.concat(frames, ignore_index=True)
+        if len(frames) > 1
+        else frames[0].reset_index(drop=True)
+    )
     if data.empty:
         raise InputError("labelled rows", "none", "add labelled links", ", ".join(paths))
     if data["label"].nunique() < 2:

@@ -18,7 +18,9 @@ def _safe(fn: Any, y: np.ndarray, p: np.ndarray) -> float:
     return float(fn(y, p))
 
 
-def point_metrics(y: np.ndarray, p: np.ndarray, threshold: float, ks: tuple[int, ...] = (100, 1000)) -> dict[str, float]:
+def point_metrics(
+    y: np.ndarray, p: np.ndarray, threshold: float, ks: tuple[int, ...] = (100, 1000)
+) -> dict[str, float]:
     """ROC-AUC, PR-AUC, precision/recall at the threshold, precision@k, Brier, base rate."""
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
@@ -48,7 +50,13 @@ def bootstrap_ci(
     threshold: float,
     n_boot: int = 200,
     seed: int = 0,
-    keys: tuple[str, ...] = ("roc_auc", "pr_auc", "precision_at_threshold", "recall_at_threshold", "brier"),
+    keys: tuple[str, ...] = (
+        "roc_auc",
+        "pr_auc",
+        "precision_at_threshold",
+        "recall_at_threshold",
+        "brier",
+    ),
 ) -> dict[str, tuple[float, float]]:
     """95% percentile intervals from a bootstrap over groups (referring domains)."""
     rng = np.random.default_rng(seed)
@@ -65,7 +73,11 @@ def bootstrap_ci(
     for k, vals in samples.items():
         arr = np.asarray(vals, dtype=float)
         arr = arr[~np.isnan(arr)]
-        out[k] = (float(np.percentile(arr, 2.5)), float(np.percentile(arr, 97.5))) if len(arr) else (float("nan"),) * 2
+        out[k] = (
+            (float(np.percentile(arr, 2.5)), float(np.percentile(arr, 97.5)))
+            if len(arr)
+            else (float("nan"),) * 2
+        )
     return out
 
 
@@ -77,5 +89,12 @@ def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, 
     for b in range(bins):
         mask = idx == b
         if mask.any():
-            rows.append({"bin": b, "mean_p": float(p[mask].mean()), "observed": float(y[mask].mean()), "n": int(mask.sum())})
+            rows.append(
+                {
+                    "bin": b,
+                    "mean_p": float(p[mask].mean()),
+                    "observed": float(y[mask].mean()),
+                    "n": int(mask.sum()),
+                }
+            )
     return rows

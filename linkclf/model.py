@@ -144,7 +144,9 @@ class LinkClassifier:
         )
         raw_valid = self.booster_.predict(X_valid[cols])
         self.calibrator_ = Calibrator.fit(raw_valid, y_valid)
-        self.threshold_ = choose_threshold(self.calibrator_(raw_valid), y_valid, self.threshold_beta)
+        self.threshold_ = choose_threshold(
+            self.calibrator_(raw_valid), y_valid, self.threshold_beta
+        )
         self.kind_booster_ = None
         if kinds_train is not None:
             self.kind_booster_ = self._fit_kinds(X_train[cols], y_train, kinds_train, params)
@@ -204,7 +206,9 @@ class LinkClassifier:
         return pd.Series(gain, index=self.feature_columns_).sort_values(ascending=False)
 
     # ---------------------------------------------------------------- save/load
-    def save(self, path: str | Path, *, metrics: dict[str, Any], card: str, extra: dict[str, Any]) -> None:
+    def save(
+        self, path: str | Path, *, metrics: dict[str, Any], card: str, extra: dict[str, Any]
+    ) -> None:
         """Write the model directory (caller makes it atomic by saving into a temp dir)."""
         self._check_fitted()
         out = Path(path)
@@ -217,6 +221,7 @@ class LinkClassifier:
             "format": MODEL_FORMAT,
             "schema_version": SCHEMA_VERSION,
             "linkclf_version": __version__,
+            "embedder": self.features.embedder.name,
             "feature_columns": self.feature_columns_,
             "exclude_families": list(self.exclude_families),
             "threshold": self.threshold_,
@@ -250,7 +255,9 @@ class LinkClassifier:
         try:
             meta = json.loads(meta_path.read_text())
         except (OSError, json.JSONDecodeError) as exc:
-            raise ModelError("valid JSON in model.json", str(exc), "retrain the model", str(root)) from None
+            raise ModelError(
+                "valid JSON in model.json", str(exc), "retrain the model", str(root)
+            ) from None
         if meta.get("format") != MODEL_FORMAT or meta.get("schema_version") != SCHEMA_VERSION:
             raise ModelError(
                 expected=f"model format {MODEL_FORMAT}, schema {SCHEMA_VERSION}",
@@ -259,14 +266,16 @@ class LinkClassifier:
                 where=str(root),
             )
         if embedder is None:
-            from linkclf.features import embedder_from_name
+            from linkclf.embedders import make_embedder
 
-            embedder = embedder_from_name(FeatureBuilder.embedder_name(root / "features"))
+            embedder = make_embedder(meta["embedder"])
         model = cls(FeatureBuilder.load(root / "features", embedder))
         model.exclude_families = tuple(meta.get("exclude_families", []))
         model.booster_ = lgb.Booster(model_file=str(root / "model.lgb.txt"))
         kinds_path = root / "kinds.lgb.txt"
-        model.kind_booster_ = lgb.Booster(model_file=str(kinds_path)) if kinds_path.is_file() else None
+        model.kind_booster_ = (
+            lgb.Booster(model_file=str(kinds_path)) if kinds_path.is_file() else None
+        )
         model.feature_columns_ = list(meta["feature_columns"])
         model.threshold_ = float(meta["threshold"])
         model.calibrator_ = Calibrator(x=meta["calibrator"]["x"], y=meta["calibrator"]["y"])

@@ -82,9 +82,15 @@ def score_links(
 
 def assemble(links: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Original columns in file order, then the canonical key columns, then the scores."""
-    original = [c for c in links.columns if c not in CANONICAL_COLUMNS and c not in ("seen_in", "referring_domain")]
+    original = [
+        c
+        for c in links.columns
+        if c not in CANONICAL_COLUMNS and c not in ("seen_in", "referring_domain")
+    ]
     canonical_present = [
-        c for c in CANONICAL_COLUMNS if c not in ("label", "kind") and (c in KEY_COLUMNS or links[c].notna().any())
+        c
+        for c in CANONICAL_COLUMNS
+        if c not in ("label", "kind") and (c in KEY_COLUMNS or links[c].notna().any())
     ]
     out = links[original + canonical_present].copy()
     out["referring_domain"] = links["source_url"].astype("string").fillna("").map(referring_domain)
@@ -125,7 +131,9 @@ def score_links_dask(
 
     cluster = None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     else:
         client = Client(scheduler)
@@ -143,7 +151,9 @@ def score_links_dask(
         if current:
             groups.append(current)
         futures = [
-            client.submit(_score_partition, str(model_dir), links[targets.isin(g).to_numpy()], pure=False)
+            client.submit(
+                _score_partition, str(model_dir), links[targets.isin(g).to_numpy()], pure=False
+            )
             for g in groups
         ]
         progress(f"submitted {len(futures)} partitions to {scheduler}")
@@ -156,7 +166,9 @@ def score_links_dask(
     return assemble(links, scores)
 
 
-def read_inputs(paths: Sequence[str], fmt: str | None = None, target: str | None = None) -> pd.DataFrame:
+def read_inputs(
+    paths: Sequence[str], fmt: str | None = None, target: str | None = None
+) -> pd.DataFrame:
     """Read and merge one or more exports (see linkclf.sources)."""
     from linkclf import sources
 

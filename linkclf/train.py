@@ -46,7 +46,9 @@ class TrainResult:
     version: str | None
 
 
-def _classifier(features: FeatureBuilder, cfg: dict[str, Any], exclude: tuple[str, ...] = ()) -> LinkClassifier:
+def _classifier(
+    features: FeatureBuilder, cfg: dict[str, Any], exclude: tuple[str, ...] = ()
+) -> LinkClassifier:
     m = cfg["model"]
     return LinkClassifier(
         features,
@@ -69,7 +71,9 @@ def fit_on_masks(
 ) -> LinkClassifier:
     y = data["label"].to_numpy(dtype=int)
     clf = _classifier(features, cfg, exclude)
-    return clf.fit(X[train], y[train], X[valid], y[valid], kinds_train=data.loc[train, "kind"].astype("string"))
+    return clf.fit(
+        X[train], y[train], X[valid], y[valid], kinds_train=data.loc[train, "kind"].astype("string")
+    )
 
 
 def model_card(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
@@ -108,7 +112,12 @@ def model_card(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
     lines += ["", f"Threshold {meta['threshold']:.3f} ({meta['threshold_rule']}).", ""]
     other = {k: v for k, v in metrics.items() if k.startswith(("ablation", "ood"))}
     if other:
-        lines += ["## Ablation and out-of-distribution", "", "| split | ROC-AUC | PR-AUC | precision@thr | n |", "|---|---|---|---|---|"]
+        lines += [
+            "## Ablation and out-of-distribution",
+            "",
+            "| split | ROC-AUC | PR-AUC | precision@thr | n |",
+            "|---|---|---|---|---|",
+        ]
         for name, m in other.items():
             lines.append(
                 f"| {name} | {m.get('roc_auc', float('nan')):.3f} | {m.get('pr_auc', float('nan')):.3f} "
@@ -165,11 +174,16 @@ def train(
     progress(f"read {len(data):,} labelled links from {len(paths)} file(s)")
     split = cfg["split"]
     train_m, valid_m, test_m = grouped_three_way(
-        data, valid_size=float(split["valid_size"]), test_size=float(split["test_size"]), seed=int(split["seed"])
+        data,
+        valid_size=float(split["valid_size"]),
+        test_size=float(split["test_size"]),
+        seed=int(split["seed"]),
     )
     embedder = make_embedder(cfg["features"]["embedder"])
     features = FeatureBuilder(embedder, n_components=int(cfg["features"]["n_components"]))
-    progress(f"fitting features on {int(train_m.sum()):,} training links (embedder {embedder.name})")
+    progress(
+        f"fitting features on {int(train_m.sum()):,} training links (embedder {embedder.name})"
+    )
     features.fit(data[train_m])
     X = features.transform(data)
     progress(f"{X.shape[1]} features for {len(X):,} links in {time.time() - started:.0f}s")
@@ -185,18 +199,26 @@ def train(
     if cfg["evaluation"].get("ablation", True):
         ablated = fit_on_masks(features, X, data, train_m, valid_m, cfg, exclude=EMBEDDING_FAMILIES)
         pa = ablated.predict_proba(X[test_m])
-        metrics["ablation_no_embeddings"] = split_metrics(data[test_m], y[test_m], pa, ablated.threshold_, cfg, ci=False)["test"]
-        progress(f"ablation without embeddings: ROC-AUC {metrics['ablation_no_embeddings']['roc_auc']:.3f}")
+        metrics["ablation_no_embeddings"] = split_metrics(
+            data[test_m], y[test_m], pa, ablated.threshold_, cfg, ci=False
+        )["test"]
+        progress(
+            f"ablation without embeddings: ROC-AUC {metrics['ablation_no_embeddings']['roc_auc']:.3f}"
+        )
     if cfg["evaluation"].get("ood", True):
         for name, held in ood_groups(data, cfg).items():
             rest = ~held
-            tr, va, _ = grouped_three_way(data[rest], valid_size=0.2, test_size=0.0, seed=int(split["seed"]))
+            tr, va, _ = grouped_three_way(
+                data[rest], valid_size=0.2, test_size=0.0, seed=int(split["seed"])
+            )
             tr_m, va_m = np.zeros(len(data), bool), np.zeros(len(data), bool)
             tr_m[np.flatnonzero(rest)[tr]] = True
             va_m[np.flatnonzero(rest)[va]] = True
             ood_model = fit_on_masks(features, X, data, tr_m, va_m, cfg)
             po = ood_model.predict_proba(X[held])
-            metrics[f"ood_{name}"] = split_metrics(data[held], y[held], po, ood_model.threshold_, cfg, ci=False)["test"]
+            metrics[f"ood_{name}"] = split_metrics(
+                data[held], y[held], po, ood_model.threshold_, cfg, ci=False
+            )["test"]
             progress(f"out-of-distribution {name}: ROC-AUC {metrics[f'ood_{name}']['roc_auc']:.3f}")
 
     name = Path(out).name
@@ -211,19 +233,32 @@ def train(
         "threshold": model.threshold_,
         "threshold_rule": f"max F{model.threshold_beta:g} on validation (grouped by domain)",
     }
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=Path(out).parent if Path(out).parent.exists() else None))
+    staging = Path(
+        tempfile.mkdtemp(
+            prefix=f".{name}.", dir=Path(out).parent if Path(out).parent.exists() else None
+        )
+    )
     try:
-        model.save(staging / "model", metrics=metrics, card="", extra={"training": meta, "config": cfg})
-        card_meta = {**meta, "versions": json.loads((staging / "model" / "model.json").read_text())["versions"]}
+        model.save(
+            staging / "model", metrics=metrics, card="", extra={"training": meta, "config": cfg}
+        )
+        card_meta = {
+            **meta,
+            "versions": json.loads((staging / "model" / "model.json").read_text())["versions"],
+        }
         (staging / "model" / "README.md").write_text(model_card(card_meta, metrics))
-        promoted, reason = _decide(staging / "model", Path(out), data[test_m], y[test_m], metrics, force)
+        promoted, reason = _decide(
+            staging / "model", Path(out), data[test_m], y[test_m], metrics, force
+        )
         run_id = version = None
         with tracking.run(name, flatten(cfg), tags={"promoted": str(promoted)}) as active:
             tracking.log_metrics(metrics["test"], prefix="test_")
             for key, value in metrics.items():
                 if key.startswith(("ablation", "ood")):
                     tracking.log_metrics(value, prefix=f"{key}_")
-            tracking.log_metrics({"threshold": model.threshold_, "best_iteration": model.booster_.best_iteration})
+            tracking.log_metrics(
+                {"threshold": model.threshold_, "best_iteration": model.booster_.best_iteration}
+            )
             tracking.log_dict(metrics, "metrics.json")
             for fname, fig in _plots(model, y[test_m], p_test).items():
                 tracking.log_figure(fig, fname)
@@ -241,7 +276,12 @@ def train(
 
 
 def _decide(
-    new_dir: Path, current_dir: Path, test: pd.DataFrame, y: np.ndarray, metrics: dict[str, Any], force: bool
+    new_dir: Path,
+    current_dir: Path,
+    test: pd.DataFrame,
+    y: np.ndarray,
+    metrics: dict[str, Any],
+    force: bool,
 ) -> tuple[bool, str]:
     """Promote when there is no current model, when forced, or when the new one has the higher
     PR-AUC on this run's held-out test split (both models scored on the same rows)."""
@@ -258,7 +298,9 @@ def _decide(
     # Both models see the test rows the same way: as one export, featurised by their own builders.
     challenger = LinkClassifier.load(new_dir)
     cur = float(average_precision_score(y, current.predict_proba(current.features.transform(test))))
-    new = float(average_precision_score(y, challenger.predict_proba(challenger.features.transform(test))))
+    new = float(
+        average_precision_score(y, challenger.predict_proba(challenger.features.transform(test)))
+    )
     if new > cur:
         return True, f"new PR-AUC {new:.3f} beats current {cur:.3f} on held-out data"
     return False, f"new PR-AUC {new:.3f} does not beat current {cur:.3f}; use --force to replace"

@@ -45,13 +45,19 @@ def make_links(n_targets: int = 30, per_target: int = 40, seed: int = 0) -> pd.D
                 {
                     "source_url": f"https://{dom}/post/{i}",
                     "target_url": target,
-                    "anchor": "volkoren brood kopen" if manip and rng.random() < 0.6 else f"bakery{t}",
+                    "anchor": "volkoren brood kopen"
+                    if manip and rng.random() < 0.6
+                    else f"bakery{t}",
                     "context_left": ctx,
                     "context_right": " ".join(rng.choice(words, size=8)),
                     "source_title": " ".join(rng.choice(words, size=5)),
                     "nofollow": bool(rng.random() < (0.1 if manip else 0.3)),
-                    "placement": rng.choice(["footer", "sidebar", "content"]) if manip else rng.choice(["content", "content", "sidebar"]),
-                    "external_links": float(rng.integers(50, 400) if manip else rng.integers(1, 60)),
+                    "placement": rng.choice(["footer", "sidebar", "content"])
+                    if manip
+                    else rng.choice(["content", "content", "sidebar"]),
+                    "external_links": float(
+                        rng.integers(50, 400) if manip else rng.integers(1, 60)
+                    ),
                     "domain_rating": float(rng.integers(0, 30) if manip else rng.integers(10, 90)),
                     "first_seen": f"2025-0{1 + int(rng.integers(0, 9))}-1{int(rng.integers(0, 9))}",
                     "language": "nl",

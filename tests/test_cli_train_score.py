@@ -14,8 +14,16 @@ from linkclf.cli import app
 
 runner = CliRunner()
 
-FAST = ["--set", "features.embedder=hashing", "--set", "features.n_components=4", "--set", "evaluation.bootstrap=20",
-        "--set", "model.num_boost_round=60"]
+FAST = [
+    "--set",
+    "features.embedder=hashing",
+    "--set",
+    "features.n_components=4",
+    "--set",
+    "evaluation.bootstrap=20",
+    "--set",
+    "model.num_boost_round=60",
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +53,28 @@ def test_train_writes_model_card_metrics_and_mlflow_run(trained: Path) -> None:
 def test_worse_model_is_not_promoted(trained: Path, labelled_csv: Path) -> None:
     before = (trained / "model.lgb.txt").read_text()
     worse = [*FAST, "--set", "model.num_boost_round=1", "--set", "model.params.num_leaves=2"]
-    result = runner.invoke(app, ["train", "--data", str(labelled_csv), "--out", str(trained), *worse])
+    result = runner.invoke(
+        app, ["train", "--data", str(labelled_csv), "--out", str(trained), *worse]
+    )
     assert result.exit_code == 0, result.output
     assert "does not beat" in result.output
     assert (trained / "model.lgb.txt").read_text() == before
 
 
-def test_score_writes_scores_with_original_columns(trained: Path, labelled_csv: Path, tmp_path: Path) -> None:
+def test_score_writes_scores_with_original_columns(
+    trained: Path, labelled_csv: Path, tmp_path: Path
+) -> None:
     src = tmp_path / "export.csv"
-    pd.read_csv(labelled_csv).drop(columns=["label", "kind"]).assign(my_note="x").to_csv(src, index=False)
+    pd.read_csv(labelled_csv).drop(columns=["label", "kind"]).assign(my_note="x").to_csv(
+        src, index=False
+    )
     out = tmp_path / "scored.csv"
     result = runner.invoke(app, ["score", str(src), "-o", str(out), "--model", str(trained)])
     assert result.exit_code == 0, result.output
     scored = pd.read_csv(out)
-    assert {"my_note", "source_url", "p_manipulative", "flag", "kind", "reasons"} <= set(scored.columns)
+    assert {"my_note", "source_url", "p_manipulative", "flag", "kind", "reasons"} <= set(
+        scored.columns
+    )
     assert scored["p_manipulative"].between(0, 1).all()
     assert scored.loc[scored["flag"] == 1, "reasons"].str.len().gt(0).all()
 
@@ -68,7 +84,9 @@ def test_score_writes_scores_with_original_columns(trained: Path, labelled_csv: 
     [b"", b"\x00\x01\x02\xff\xfe\x00binary\x00" * 50, b"foo,bar\n1,2\n"],
     ids=["empty", "binary", "missing-column"],
 )
-def test_score_bad_input_one_line_exit_1_no_output(trained: Path, tmp_path: Path, content: bytes) -> None:
+def test_score_bad_input_one_line_exit_1_no_output(
+    trained: Path, tmp_path: Path, content: bytes
+) -> None:
     src = tmp_path / "bad.csv"
     src.write_bytes(content)
     out = tmp_path / "scored.csv"
@@ -81,7 +99,9 @@ def test_score_bad_input_one_line_exit_1_no_output(trained: Path, tmp_path: Path
     assert not list(tmp_path.glob(".scored.csv*"))
 
 
-def test_score_refuses_to_overwrite_input(trained: Path, labelled_csv: Path, tmp_path: Path) -> None:
+def test_score_refuses_to_overwrite_input(
+    trained: Path, labelled_csv: Path, tmp_path: Path
+) -> None:
     src = tmp_path / "in.csv"
     src.write_bytes(labelled_csv.read_bytes())
     result = runner.invoke(app, ["score", str(src), "-o", str(src), "--model", str(trained)])
@@ -90,7 +110,17 @@ def test_score_refuses_to_overwrite_input(trained: Path, labelled_csv: Path, tmp
 
 
 def test_missing_model_is_one_line(tmp_path: Path, labelled_csv: Path) -> None:
-    result = runner.invoke(app, ["score", str(labelled_csv), "-o", str(tmp_path / "o.csv"), "--model", str(tmp_path / "nope")])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(labelled_csv),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--model",
+            str(tmp_path / "nope"),
+        ],
+    )
     assert result.exit_code == 1
     assert "linkclf train" in result.output
 

@@ -14,7 +14,13 @@ from linkclf.labelled import apply_review, load_labelled
 def _scored() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "source_url": ["https://a.spam.xyz/1", "https://b.spam.xyz/2", "https://news.nl/x", "https://news.nl/y", "https://blog.org/z"],
+            "source_url": [
+                "https://a.spam.xyz/1",
+                "https://b.spam.xyz/2",
+                "https://news.nl/x",
+                "https://news.nl/y",
+                "https://blog.org/z",
+            ],
             "target_url": ["https://t.nl/"] * 5,
             "anchor": ["cheap", "cheap", "t", "t", "t"],
         }
@@ -31,7 +37,11 @@ def test_domain_and_url_decisions_label_links() -> None:
         }
     )
     out = apply_review(_scored(), review, "review.csv")
-    assert out["source_url"].tolist() == ["https://a.spam.xyz/1", "https://b.spam.xyz/2", "https://news.nl/x"]
+    assert out["source_url"].tolist() == [
+        "https://a.spam.xyz/1",
+        "https://b.spam.xyz/2",
+        "https://news.nl/x",
+    ]
     assert out["label"].tolist() == [1, 1, 0]
 
 
@@ -45,7 +55,12 @@ def test_load_labelled_with_review(tmp_path: Path) -> None:
     _scored().to_csv(scored, index=False)
     review = tmp_path / "review.csv"
     pd.DataFrame(
-        {"decision": ["disavow", "keep"], "level": ["domain", "domain"], "candidate": ["domain:spam.xyz", "domain:news.nl"], "domain": ["spam.xyz", "news.nl"]}
+        {
+            "decision": ["disavow", "keep"],
+            "level": ["domain", "domain"],
+            "candidate": ["domain:spam.xyz", "domain:news.nl"],
+            "domain": ["spam.xyz", "news.nl"],
+        }
     ).to_csv(review, index=False)
     data = load_labelled([str(scored)], [str(review)])
     assert sorted(data["label"].tolist()) == [0, 0, 1, 1]

@@ -40,7 +40,9 @@ def fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[LinkClassifier, ob
     features = FeatureBuilder(HashingEmbedder(), n_components=4).fit(data[tr])
     X = features.transform(data)
     y = data["label"].to_numpy(int)
-    clf = LinkClassifier(features, num_boost_round=80).fit(X[tr], y[tr], X[va], y[va], data.loc[tr, "kind"])
+    clf = LinkClassifier(features, num_boost_round=80).fit(
+        X[tr], y[tr], X[va], y[va], data.loc[tr, "kind"]
+    )
     path = tmp_path_factory.mktemp("model") / "m"
     clf.save(path, metrics={}, card="# card", extra={})
     return clf, data[te], path

@@ -24,7 +24,9 @@ def test_validate_names_missing_columns_and_fix() -> None:
 
 
 def test_validate_points_at_the_row() -> None:
-    df = pd.DataFrame({"source_url": ["http://a.com", ""], "target_url": ["http://t.nl", "http://t.nl"]})
+    df = pd.DataFrame(
+        {"source_url": ["http://a.com", ""], "target_url": ["http://t.nl", "http://t.nl"]}
+    )
     with pytest.raises(SchemaError, match="a.csv, row 3"):
         validate(df, source="a.csv")
     with pytest.raises(SchemaError, match="label 0 .* or 1"):
@@ -34,7 +36,11 @@ def test_validate_points_at_the_row() -> None:
 
 
 def test_conform_keeps_missing_as_missing_and_extras_last() -> None:
-    out = conform(pd.DataFrame({"source_url": ["u"], "target_url": ["t"], "vendor_col": [1], "domain_rating": [""]}))
+    out = conform(
+        pd.DataFrame(
+            {"source_url": ["u"], "target_url": ["t"], "vendor_col": [1], "domain_rating": [""]}
+        )
+    )
     assert list(out.columns[: len(CANONICAL_COLUMNS)]) == list(CANONICAL_COLUMNS)
     assert out.columns[-1] == "vendor_col"
     assert np.isnan(out["domain_rating"].iloc[0]) and pd.isna(out["nofollow"].iloc[0])
@@ -61,8 +67,12 @@ def test_hostname_and_punycode() -> None:
 
 
 def test_splits_keep_domains_on_one_side() -> None:
-    df = pd.DataFrame({"source_url": [f"http://s{i % 50}.example{i % 50}.com/p{i}" for i in range(1000)],
-                       "language": ["fr" if i % 7 == 0 else "en" for i in range(1000)]})
+    df = pd.DataFrame(
+        {
+            "source_url": [f"http://s{i % 50}.example{i % 50}.com/p{i}" for i in range(1000)],
+            "language": ["fr" if i % 7 == 0 else "en" for i in range(1000)],
+        }
+    )
     tr, va, te = grouped_three_way(df, seed=3)
     doms = df["source_url"].map(registrable_domain)
     assert not set(doms[tr]) & set(doms[te]) and not set(doms[tr]) & set(doms[va])
@@ -90,7 +100,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
 
 
 def test_formula_neutralisation() -> None:
-    assert neutralise_formula("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert neutralise_formula('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert neutralise_formula("@SUM(1)") == "'@SUM(1)"
     assert neutralise_formula("-2+3") == "'-2+3"
     assert neutralise_formula("plain") == "plain" and neutralise_formula(3) == 3

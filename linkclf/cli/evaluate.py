@@ -13,7 +13,9 @@ from linkclf.cli._common import info, user_errors
 @user_errors
 def command(
     model: Path = typer.Option(Path("models/default"), "--model", help="Model directory."),
-    data: list[str] = typer.Option(None, "--data", help="Labelled CSV(s); default: the model's training data."),
+    data: list[str] = typer.Option(
+        None, "--data", help="Labelled CSV(s); default: the model's training data."
+    ),
     output: Path = typer.Option(None, "-o", "--output", help="Write all figures as JSON here."),
 ) -> None:
     """Evaluate a model on labelled data (grouped by referring domain), with baselines, logged to MLflow.
@@ -29,7 +31,11 @@ def command(
         data = LinkClassifier.load(model).meta_.get("training", {}).get("data", [])
     result = evaluate(model, list(data), progress=info)
     typer.echo(format_table(result))
-    with tracking.run(f"evaluate-{model.name}", {"model": str(model), "data": ",".join(data)}, tags={"kind": "evaluate"}):
+    with tracking.run(
+        f"evaluate-{model.name}",
+        {"model": str(model), "data": ",".join(data)},
+        tags={"kind": "evaluate"},
+    ):
         tracking.log_metrics(result["test"], prefix="test_")
         for key in ("baseline_rules", "baseline_no_embeddings"):
             if key in result:

@@ -15,7 +15,9 @@ def command(
     model: Path = typer.Option(Path("models/default"), "--model", help="Model directory."),
     top: int = typer.Option(3, "--top", help="Reasons per link."),
     limit: int = typer.Option(20, "--limit", help="Links to show, highest score first (0 = all)."),
-    output: Path = typer.Option(None, "-o", "--output", help="Write a CSV of all links and reasons."),
+    output: Path = typer.Option(
+        None, "-o", "--output", help="Write a CSV of all links and reasons."
+    ),
     fmt: str = typer.Option(None, "--format", help="Override format detection."),
 ) -> None:
     """Show per-link reasons from LightGBM feature contributions, grouped by signal family.
@@ -51,7 +53,9 @@ def command(
     for row in shown.itertuples():
         # Anchors are written by spammers: strip control characters (terminal escape sequences).
         anchor = _printable(row.anchor)
-        typer.echo(f"{row.p_manipulative:.3f}  {_printable(row.source_url)}  [{anchor}]\n        {row.reasons or '-'}")
+        typer.echo(
+            f"{row.p_manipulative:.3f}  {_printable(row.source_url)}  [{anchor}]\n        {row.reasons or '-'}"
+        )
 
 
 def _printable(value: object) -> str:

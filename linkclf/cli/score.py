@@ -11,12 +11,22 @@ from linkclf.cli._common import info, user_errors
 
 @user_errors
 def command(
-    inputs: list[str] = typer.Argument(..., help="One or more exports (Ahrefs, Semrush, Majestic, Moz, GSC, canonical)."),
+    inputs: list[str] = typer.Argument(
+        ..., help="One or more exports (Ahrefs, Semrush, Majestic, Moz, GSC, canonical)."
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="Scored CSV to write."),
     model: Path = typer.Option(Path("models/default"), "--model", help="Model directory."),
-    fmt: str = typer.Option(None, "--format", help="Override format detection (ahrefs, semrush, majestic, moz, gsc, canonical)."),
-    target: str = typer.Option(None, "--target", help="Target site for exports without a target column (Search Console)."),
-    dask: str = typer.Option(None, "--dask", help="Score on Dask: a scheduler address, or 'local'."),
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        help="Override format detection (ahrefs, semrush, majestic, moz, gsc, canonical).",
+    ),
+    target: str = typer.Option(
+        None, "--target", help="Target site for exports without a target column (Search Console)."
+    ),
+    dask: str = typer.Option(
+        None, "--dask", help="Score on Dask: a scheduler address, or 'local'."
+    ),
 ) -> None:
     """Score every link of one or more exports; writes the rows with p_manipulative, flag, kind, reasons.
 
@@ -36,4 +46,6 @@ def command(
         scored = score_links(clf, links, progress=info)
     write_csv_atomic(scored, output)
     flagged = int(scored["flag"].sum())
-    info(f"wrote {output}: {len(scored):,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}")
+    info(
+        f"wrote {output}: {len(scored):,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}"
+    )

@@ -11,12 +11,24 @@ from linkclf.cli._common import info, user_errors
 
 @user_errors
 def command(
-    data: list[str] = typer.Option(None, "--data", help="Labelled CSV(s); default: the config's data.paths."),
-    config: Path = typer.Option(Path("training/default.toml"), "--config", help="Training config (TOML)."),
-    out: Path = typer.Option(Path("models/default"), "--out", help="Model directory to install into."),
-    set_: list[str] = typer.Option(None, "--set", help="Override a config value: section.key=value."),
-    review: list[str] = typer.Option(None, "--review", help="Filled-in review sheet(s): label scored --data files by decision."),
-    force: bool = typer.Option(False, "--force", help="Install even if the current model is better."),
+    data: list[str] = typer.Option(
+        None, "--data", help="Labelled CSV(s); default: the config's data.paths."
+    ),
+    config: Path = typer.Option(
+        Path("training/default.toml"), "--config", help="Training config (TOML)."
+    ),
+    out: Path = typer.Option(
+        Path("models/default"), "--out", help="Model directory to install into."
+    ),
+    set_: list[str] = typer.Option(
+        None, "--set", help="Override a config value: section.key=value."
+    ),
+    review: list[str] = typer.Option(
+        None, "--review", help="Filled-in review sheet(s): label scored --data files by decision."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Install even if the current model is better."
+    ),
 ) -> None:
     """Train a model on labelled links, track it in MLflow, install it if it is better.
 
@@ -27,8 +39,12 @@ def command(
     from linkclf.config import load_config
     from linkclf.train import train
 
-    cfg = load_config(config if config.exists() or config != Path("training/default.toml") else None, set_ or [])
-    result = train(cfg, data_paths=data or None, out=out, reviews=review or None, force=force, progress=info)
+    cfg = load_config(
+        config if config.exists() or config != Path("training/default.toml") else None, set_ or []
+    )
+    result = train(
+        cfg, data_paths=data or None, out=out, reviews=review or None, force=force, progress=info
+    )
     test = result.metrics["test"]
     info(
         f"model: {result.model_dir} ({'installed' if result.promoted else 'not installed'}); "

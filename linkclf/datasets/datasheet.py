@@ -164,10 +164,10 @@ def signal_auc(y: np.ndarray, values: np.ndarray) -> tuple[float, float]:
     return float(max(auc, 1 - auc)), float(known.mean())
 
 
-def auc_table(df: pd.DataFrame) -> pd.DataFrame:
+def auc_table(df: pd.DataFrame, sig: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """One row per signal: AUC overall and per language, and the coverage."""
     y = df["label"].to_numpy(dtype=int)
-    sig = signals(df)
+    sig = signals(df) if sig is None else sig
     langs = sorted(df["language"].dropna().unique().tolist())
     rows = []
     for name, values in sig.items():
@@ -202,7 +202,9 @@ def combined_auc(df: pd.DataFrame, seed: int = 0) -> dict[str, float]:
     return out
 
 
-def kind_table(df: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+def kind_table(
+    df: pd.DataFrame, top: int = 3, sig: dict[str, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Per manipulative kind: its strongest single signals against the natural links.
 
     Shows which footprint each kind carries; a kind can be easy on its own while the mixture
@@ -210,7 +212,7 @@ def kind_table(df: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """
     y = df["label"].to_numpy(dtype=int)
     kinds = df["kind"].astype("string").fillna("").to_numpy()
-    sig = signals(df)
+    sig = signals(df) if sig is None else sig
     rows = []
     for kind in KINDS[1:]:
         mask = (kinds == kind) | (y == 0)
@@ -227,11 +229,11 @@ def kind_table(df: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def kind_auc_matrix(df: pd.DataFrame) -> pd.DataFrame:
+def kind_auc_matrix(df: pd.DataFrame, sig: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """AUC of every signal (rows) for every manipulative kind against the natural links."""
     y = df["label"].to_numpy(dtype=int)
     kinds = df["kind"].astype("string").fillna("").to_numpy()
-    sig = signals(df)
+    sig = signals(df) if sig is None else sig
     table: dict[str, list[object]] = {"signal": list(sig)}
     for kind in KINDS[1:]:
         mask = (kinds == kind) | (y == 0)
@@ -265,7 +267,8 @@ def _markdown(table: pd.DataFrame, floatfmt: str = "{:.2f}") -> str:
 def render(df: pd.DataFrame, *, combined: bool = True) -> str:
     """The datasheet's generated section (Markdown); ``combined`` adds the LightGBM figure."""
     counts = counts_table(df).reset_index()
-    aucs = auc_table(df)
+    sig = signals(df)  # computed once: the three tables below share it
+    aucs = auc_table(df, sig)
     worst = aucs["all"].max()
     per_scenario = df.groupby("scenario", sort=True).agg(
         links=("label", "size"),
@@ -292,11 +295,11 @@ def render(df: pd.DataFrame, *, combined: bool = True) -> str:
         "**Strongest single signals per kind** (that kind against all natural links; "
         "max(auc, 1-auc))",
         "",
-        _markdown(kind_table(df)),
+        _markdown(kind_table(df, sig=sig)),
         "",
         "<details><summary>Every signal for every kind</summary>",
         "",
-        _markdown(kind_auc_matrix(df)),
+        _markdown(kind_auc_matrix(df, sig)),
         "",
         "</details>",
         "",

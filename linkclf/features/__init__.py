@@ -4,7 +4,12 @@ aggregates, embedding relevance and projected embeddings (see docs/ARCHITECTURE.
 from __future__ import annotations
 
 from linkclf.features.builder import FeatureBuilder
-from linkclf.features.embed import CachedEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from linkclf.features.embed import (
+    CachedEmbedder,
+    Embedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+)
 from linkclf.features.url import hostname_features
 
 __all__ = [

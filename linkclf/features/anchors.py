@@ -49,8 +49,14 @@ def brand_tokens(target_url: str) -> set[str]:
 
 def target_terms(target_url: str) -> list[str]:
     """Words of the target URL's path: what the page is about (the money phrase candidates)."""
-    path = target_url.split("://", 1)[-1].split("/", 1)[1] if "/" in target_url.split("://", 1)[-1] else ""
-    return [w for w in words(path.replace("-", " ").replace("_", " ")) if not w.isdigit() and len(w) > 2]
+    path = (
+        target_url.split("://", 1)[-1].split("/", 1)[1]
+        if "/" in target_url.split("://", 1)[-1]
+        else ""
+    )
+    return [
+        w for w in words(path.replace("-", " ").replace("_", " ")) if not w.isdigit() and len(w) > 2
+    ]
 
 
 def derive_money_terms(anchors: Iterable[str], brand: set[str], top: int = 8) -> set[str]:
@@ -102,7 +108,7 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
     for i, site in enumerate(target_site):
         by_site.setdefault(site, []).append(i)
     types = np.empty(len(df), dtype=object)
-    for site, rows in by_site.items():
+    for rows in by_site.values():
         brand = brand_tokens(targets[rows[0]])
         money = set(money_terms or ())
         for r in rows[:200]:
@@ -117,6 +123,8 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
     lengths = np.array([len(a) for a in anchors], dtype=float)
     out["anchor_length"] = lengths
     out["anchor_words"] = [float(len(a.split())) for a in anchors]
-    out["anchor_digit_share"] = [sum(c.isdigit() for c in a) / len(a) if a else 0.0 for a in anchors]
+    out["anchor_digit_share"] = [
+        sum(c.isdigit() for c in a) / len(a) if a else 0.0 for a in anchors
+    ]
     out.attrs["anchor_type"] = types
     return out

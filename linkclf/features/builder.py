@@ -69,7 +69,9 @@ class FeatureBuilder:
         terms derived from each target's URL and profile.
     """
 
-    def __init__(self, embedder: Embedder, n_components: int = 16, money_terms: list[str] | None = None) -> None:
+    def __init__(
+        self, embedder: Embedder, n_components: int = 16, money_terms: list[str] | None = None
+    ) -> None:
         self.embedder = embedder
         self.n_components = n_components
         self.money_terms = money_terms
@@ -122,7 +124,9 @@ class FeatureBuilder:
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         """Features for every row of ``df`` (canonical columns), index aligned with ``df``."""
         if not hasattr(self, "anchor_mean_"):
-            raise ModelError("a fitted FeatureBuilder", "an unfitted one", "call fit() or FeatureBuilder.load()")
+            raise ModelError(
+                "a fitted FeatureBuilder", "an unfitted one", "call fit() or FeatureBuilder.load()"
+            )
         df = conform(df)
         anchors = anchor_features(df, set(self.money_terms or ()))
         parts = [
@@ -161,7 +165,9 @@ class FeatureBuilder:
         majority = lang.groupby(pd.Series(targets, index=df.index)).transform(
             lambda s: s.mode().iloc[0] if s.notna().any() else pd.NA
         )
-        out["language_mismatch"] = np.where(lang.notna() & majority.notna(), (lang != majority).astype(float), np.nan)
+        out["language_mismatch"] = np.where(
+            lang.notna() & majority.notna(), (lang != majority).astype(float), np.nan
+        )
         a = (emb["anchor"] - self.anchor_mean_) @ self.anchor_components_.T
         c = (emb["context"] - self.context_mean_) @ self.context_components_.T
         a[np.abs(emb["anchor"]).sum(1) == 0] = np.nan
@@ -194,9 +200,16 @@ class FeatureBuilder:
         try:
             config = json.loads((root / "features.json").read_text())
         except (OSError, json.JSONDecodeError) as exc:
-            raise ModelError("features/features.json in the model directory", str(exc), "retrain the model", str(root)) from None
+            raise ModelError(
+                "features/features.json in the model directory",
+                str(exc),
+                "retrain the model",
+                str(root),
+            ) from None
         if config.get("format") != FEATURES_FORMAT:
-            raise ModelError(FEATURES_FORMAT, str(config.get("format")), "retrain the model", str(root))
+            raise ModelError(
+                FEATURES_FORMAT, str(config.get("format")), "retrain the model", str(root)
+            )
         if config["embedder"] != embedder.name:
             raise ModelError(
                 f"the embedder the model was trained with ({config['embedder']})",
@@ -204,7 +217,11 @@ class FeatureBuilder:
                 "load the model with its own embedder",
                 str(root),
             )
-        builder = cls(embedder, n_components=int(config["n_components"]), money_terms=config.get("money_terms"))
+        builder = cls(
+            embedder,
+            n_components=int(config["n_components"]),
+            money_terms=config.get("money_terms"),
+        )
         for name in ("anchor_mean_", "anchor_components_", "context_mean_", "context_components_"):
             setattr(builder, name, np.load(root / f"{name.rstrip('_')}.npy", allow_pickle=False))
         builder.feature_names_ = list(config["feature_names"])

@@ -38,7 +38,9 @@ class SentenceTransformerEmbedder:
     name = "minilm"
     dim = 384
 
-    def __init__(self, path: str | None = None, batch_size: int = 64, max_seq_length: int = 128) -> None:
+    def __init__(
+        self, path: str | None = None, batch_size: int = 64, max_seq_length: int = 128
+    ) -> None:
         self.path = path
         self.batch_size = batch_size
         self.max_seq_length = max_seq_length
@@ -62,7 +64,10 @@ class SentenceTransformerEmbedder:
             # Sorting by length keeps padding (wasted compute) low inside each batch.
             order = sorted(idx, key=lambda i: len(texts[i]))
             vecs = self._load().encode(
-                [texts[i] for i in order], batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True
+                [texts[i] for i in order],
+                batch_size=self.batch_size,
+                show_progress_bar=False,
+                convert_to_numpy=True,
             )
             out[order] = _normalise(np.asarray(vecs))
         return out
@@ -116,7 +121,9 @@ class CachedEmbedder:
         return self._db
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        uniq, inverse = np.unique(np.asarray([t or "" for t in texts], dtype=object), return_inverse=True)
+        uniq, inverse = np.unique(
+            np.asarray([t or "" for t in texts], dtype=object), return_inverse=True
+        )
         vecs = np.zeros((len(uniq), self.dim), dtype=np.float32)
         keys = [text_key(self.name, t) for t in uniq]
         db = self._conn()
@@ -126,7 +133,9 @@ class CachedEmbedder:
             for start in range(0, len(keys), 900):  # SQLite's bound-parameter limit
                 chunk = keys[start : start + 900]
                 marks = ",".join("?" * len(chunk))
-                found.update(db.execute(f"SELECT k, v FROM emb WHERE k IN ({marks})", chunk).fetchall())
+                found.update(
+                    db.execute(f"SELECT k, v FROM emb WHERE k IN ({marks})", chunk).fetchall()
+                )
             missing = []
             for i, k in enumerate(keys):
                 if k in found:
@@ -137,6 +146,9 @@ class CachedEmbedder:
             new = self.inner.encode([str(uniq[i]) for i in missing])
             vecs[missing] = new
             if db is not None:
-                db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", [(keys[i], new[j].tobytes()) for j, i in enumerate(missing)])
+                db.executemany(
+                    "INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                    [(keys[i], new[j].tobytes()) for j, i in enumerate(missing)],
+                )
                 db.commit()
         return vecs[inverse.ravel()] if len(texts) else np.zeros((0, self.dim), np.float32)

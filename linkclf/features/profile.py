@@ -21,15 +21,28 @@ def _subnet(ip: str) -> str:
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
-            "target": df["target_url"].astype("string").fillna("").map(lambda u: registrable_domain(hostname(u))).to_numpy(),
+            "target": df["target_url"]
+            .astype("string")
+            .fillna("")
+            .map(lambda u: registrable_domain(hostname(u)))
+            .to_numpy(),
             "domain": df["source_url"].astype("string").fillna("").map(referring_domain).to_numpy(),
             "page": df["source_url"].astype("string").fillna("").to_numpy(),
             "anchor": df["anchor"].astype("string").fillna("").str.strip().str.lower().to_numpy(),
             "atype": anchor_type,
-            "sitewide": df["sitewide"].astype("boolean").astype("Float64").to_numpy(dtype=float, na_value=np.nan),
-            "offpage": df["placement"].astype("string").isin(["footer", "sidebar", "nav", "header"]).fillna(False).to_numpy(float),
+            "sitewide": df["sitewide"]
+            .astype("boolean")
+            .astype("Float64")
+            .to_numpy(dtype=float, na_value=np.nan),
+            "offpage": df["placement"]
+            .astype("string")
+            .isin(["footer", "sidebar", "nav", "header"])
+            .fillna(False)
+            .to_numpy(float),
             "subnet": df["source_ip"].astype("string").fillna("").map(_subnet).to_numpy(),
-            "week": pd.to_datetime(df["first_seen"], utc=True, errors="coerce").dt.floor("7D").to_numpy(),
+            "week": pd.to_datetime(df["first_seen"], utc=True, errors="coerce")
+            .dt.floor("7D")
+            .to_numpy(),
         },
         index=df.index,
     )
@@ -39,17 +52,27 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     out["domain_pages"] = by_pair["page"].transform("nunique").astype(float)
     out["domain_sitewide_share"] = by_pair["sitewide"].transform("mean")
     out["domain_offpage_share"] = by_pair["offpage"].transform("mean")
-    out["domain_same_anchor_share"] = frame.groupby(["target", "domain", "anchor"], sort=False)["page"].transform("size") / out["domain_links"]
+    out["domain_same_anchor_share"] = (
+        frame.groupby(["target", "domain", "anchor"], sort=False)["page"].transform("size")
+        / out["domain_links"]
+    )
 
     by_target = frame.groupby("target", sort=False)
     total = by_target["page"].transform("size").astype(float)
     out["target_links"] = total
     out["target_domains"] = by_target["domain"].transform("nunique").astype(float)
     for t in ("exact", "partial", "brand", "generic", "naked_url"):
-        share = (frame["atype"] == t).astype(float).groupby(frame["target"], sort=False).transform("mean")
+        share = (
+            (frame["atype"] == t)
+            .astype(float)
+            .groupby(frame["target"], sort=False)
+            .transform("mean")
+        )
         out[f"target_{t}_share"] = share
     anchored = frame["anchor"] != ""
-    same_anchor_domains = frame[anchored].groupby(["target", "anchor"], sort=False)["domain"].transform("nunique")
+    same_anchor_domains = (
+        frame[anchored].groupby(["target", "anchor"], sort=False)["domain"].transform("nunique")
+    )
     out["same_anchor_domains"] = same_anchor_domains.reindex(df.index).astype(float)
     has_week = ~pd.isna(frame["week"])
     week_counts = frame[has_week].groupby(["target", "week"], sort=False)["page"].transform("size")
@@ -61,6 +84,8 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
         week_counts.reindex(df.index) / frame["target"].map(median_week).astype(float)
     ).astype(float)
     has_ip = frame["subnet"] != ""
-    ip_domains = frame[has_ip].groupby(["target", "subnet"], sort=False)["domain"].transform("nunique")
+    ip_domains = (
+        frame[has_ip].groupby(["target", "subnet"], sort=False)["domain"].transform("nunique")
+    )
     out["ip_subnet_domains"] = ip_domains.reindex(df.index).astype(float)
     return out.astype(np.float64)

@@ -48,7 +48,9 @@ def placement_features(df: pd.DataFrame) -> pd.DataFrame:
     # A "link chain" has no words on either side; an export without context says nothing.
     out["context_left_words"] = np.where(has_context, left_len, np.nan)
     out["context_right_words"] = np.where(has_context, right_len, np.nan)
-    out["context_both_sides"] = np.where(has_context, ((left_len > 0) & (right_len > 0)).astype(float), np.nan)
+    out["context_both_sides"] = np.where(
+        has_context, ((left_len > 0) & (right_len > 0)).astype(float), np.nan
+    )
     title = df["source_title"].astype("string")
     out["title_words"] = np.where(title.notna(), title.fillna("").str.split().str.len(), np.nan)
     return out

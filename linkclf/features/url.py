@@ -23,17 +23,69 @@ SPAMMY_TLDS = frozenset(
 )
 #: Words that spam hostnames and link-selling pages carry (checked as substrings of the host).
 SPAM_TOKENS = (
-    "casino", "bet", "poker", "slot", "loan", "payday", "pharma", "pill", "viagra", "cialis", "porn",
-    "sex", "xxx", "crypto", "bitcoin", "seo", "backlink", "link", "directory", "submit", "bookmark",
-    "article", "free", "cheap", "best", "top", "deal", "coupon", "replica", "escort", "dating",
+    "casino",
+    "bet",
+    "poker",
+    "slot",
+    "loan",
+    "payday",
+    "pharma",
+    "pill",
+    "viagra",
+    "cialis",
+    "porn",
+    "sex",
+    "xxx",
+    "crypto",
+    "bitcoin",
+    "seo",
+    "backlink",
+    "link",
+    "directory",
+    "submit",
+    "bookmark",
+    "article",
+    "free",
+    "cheap",
+    "best",
+    "top",
+    "deal",
+    "coupon",
+    "replica",
+    "escort",
+    "dating",
 )
 #: Path footprints of pages that exist to carry links.
 PATH_FOOTPRINTS = {
-    "path_guest_post": ("guest-post", "guest_post", "guestpost", "write-for-us", "submit-", "contribute"),
-    "path_links_page": ("/links", "links.htm", "/partners", "/partner", "/resources.htm", "/blogroll", "/friends"),
+    "path_guest_post": (
+        "guest-post",
+        "guest_post",
+        "guestpost",
+        "write-for-us",
+        "submit-",
+        "contribute",
+    ),
+    "path_links_page": (
+        "/links",
+        "links.htm",
+        "/partners",
+        "/partner",
+        "/resources.htm",
+        "/blogroll",
+        "/friends",
+    ),
     "path_directory": ("/directory", "/dir/", "/category/", "/listing", "/bookmark", "/catalog"),
     "path_sponsored": ("sponsored", "advertorial", "/ad/", "/ads/", "promo"),
-    "path_comment": ("comment", "#respond", "/forum", "/thread", "showthread", "/profile", "/member", "/user/"),
+    "path_comment": (
+        "comment",
+        "#respond",
+        "/forum",
+        "/thread",
+        "showthread",
+        "/profile",
+        "/member",
+        "/user/",
+    ),
 }
 
 
@@ -91,6 +143,8 @@ def url_features(df: pd.DataFrame) -> pd.DataFrame:
     out["path_length"] = path.str.len().astype(float).to_numpy()
     out["path_has_query"] = path.str.contains("?", regex=False).astype(float).to_numpy()
     src_site = hosts.map(registrable_domain)
-    tgt_site = df["target_url"].astype("string").fillna("").map(lambda u: registrable_domain(hostname(u)))
+    tgt_site = (
+        df["target_url"].astype("string").fillna("").map(lambda u: registrable_domain(hostname(u)))
+    )
     out["same_site"] = (src_site.to_numpy() == tgt_site.to_numpy()).astype(float)
     return out.astype(np.float64)

@@ -24,7 +24,8 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed ## Create .venv and install linkclf with its dev tools
 
 data: setup ## Regenerate datasets/ from the simulator (deterministic)
-	$(LINKCLF) simulate --seed 7 -o datasets
+	$(LINKCLF) simulate --seed 7 -o datasets/default --samples datasets/samples --example datasets/labelled-example.csv
+	$(PY) -m linkclf.datasets.datasheet datasets/default/links.csv.gz --readme datasets/README.md
 
 models/default/model.json: | $(VENV)/.installed
 	$(LINKCLF) train --config training/default.toml --out models/default

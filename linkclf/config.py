@@ -15,7 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "data": {"paths": ["datasets/default/links.csv.gz"]},
     "split": {"seed": 0, "valid_size": 0.15, "test_size": 0.15},
     "ood": {"languages": [], "niches": []},
-    "features": {"embedder": "minilm", "n_components": 16},
+    "features": {"embedder": "minilm-static", "n_components": 16},
     "model": {
         "num_boost_round": 600,
         "early_stopping_rounds": 50,

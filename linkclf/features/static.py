@@ -47,7 +47,7 @@ def build_static_model(target: Path) -> Path:
 
 
 class StaticEmbedder:
-    """model2vec static embeddings of all-MiniLM-L6-v2 (128-d), L2-normalised."""
+    """Static embeddings of all-MiniLM-L6-v2 (128-d), run by sentence-transformers, L2-normalised."""
 
     name = f"{STATIC_NAME}-{PCA_DIMS}"
     dim = PCA_DIMS
@@ -56,20 +56,27 @@ class StaticEmbedder:
         self.path = Path(path) if path else static_model_dir()
         self._model = None
 
-    def _load(self):  # noqa: ANN202 - model2vec's StaticModel
+    def _load(self):  # noqa: ANN202 - a SentenceTransformer
         if self._model is None:
-            from model2vec import StaticModel
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+            from sentence_transformers.models import StaticEmbedding
 
             if not (self.path / "model.safetensors").is_file():
                 build_static_model(self.path)
-            self._model = StaticModel.from_pretrained(str(self.path))
+            # Inference through sentence-transformers' StaticEmbedding module: the same vectors
+            # as model2vec's own runtime (cosine 1.0), one embedding stack for both embedders.
+            module = StaticEmbedding.from_model2vec(str(self.path))
+            self._model = SentenceTransformer(modules=[module], device="cpu")
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         idx = [i for i, t in enumerate(texts) if t and t.strip()]
         if idx:
-            vecs = self._load().encode([texts[i] for i in idx], batch_size=1024).astype(np.float32)
+            vecs = self._load().encode(
+                [texts[i] for i in idx], batch_size=1024, convert_to_numpy=True, show_progress_bar=False
+            ).astype(np.float32)
             norms = np.linalg.norm(vecs, axis=1, keepdims=True)
             out[idx] = vecs / np.maximum(norms, 1e-12)
         return out

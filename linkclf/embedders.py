@@ -40,8 +40,9 @@ def make_embedder(name: str, *, cache: bool = True) -> Any:
         base == "minilm" or "minilm-l6" in base.lower() or name.startswith("sentence-transformers")
     ):
         inner = SentenceTransformerEmbedder()
-    elif base == "hashing":
-        inner = HashingEmbedder()
+    elif base.startswith("hashing"):
+        dim = base.split("-", 1)[1] if "-" in base else "64"
+        inner = HashingEmbedder(int(dim) if dim.isdigit() else 64)
     else:
         raise ConfigError(
             expected=f"an embedder in {{{', '.join(EMBEDDERS)}}}",

@@ -291,8 +291,9 @@ def _decide(
         return True, f"no current model at {current_dir}"
     try:
         current = LinkClassifier.load(current_dir)
-    except Exception as exc:  # an unreadable current model must not block a good new one
-        return True, f"current model unreadable ({exc})"
+    except Exception as exc:  # noqa: BLE001 - any failure to load means "cannot compare"
+        # Never replace a model we could not compare against: the user decides.
+        return False, f"could not load the current model to compare ({exc}); use --force to replace it"
     from sklearn.metrics import average_precision_score
 
     # Both models see the test rows the same way: as one export, featurised by their own builders.

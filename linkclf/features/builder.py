@@ -105,8 +105,12 @@ class FeatureBuilder:
         if len(rows) < 2:
             rows = np.vstack([x, np.eye(x.shape[1], dtype=x.dtype)[:2]])
         mean = rows.mean(0)
-        _, _, vt = np.linalg.svd(rows - mean, full_matrices=False)
-        comps = vt[:k]
+        # Eigenvectors of the d x d scatter matrix, not an SVD of the n x d rows: the same
+        # components, but LAPACK's SVD on tall matrices crawls (10x) once torch's thread pool
+        # competes with OpenBLAS's on a small machine, and fit() ran minutes on 12k links.
+        centred = (rows - mean).astype(np.float64)
+        values, vectors = np.linalg.eigh(centred.T @ centred)
+        comps = vectors[:, np.argsort(values)[::-1][:k]].T
         # Fix each component's sign so refits on the same data give the same projection.
         signs = np.sign(comps[np.arange(len(comps)), np.abs(comps).argmax(1)])
         return mean.astype(np.float32), (comps * signs[:, None]).astype(np.float32)

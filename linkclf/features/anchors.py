@@ -20,7 +20,8 @@ ANCHOR_TYPES = ("brand", "exact", "partial", "generic", "naked_url", "image", "e
 
 #: Generic anchors in the four languages users audit (lower case, exact match after trimming).
 GENERIC_ANCHORS = frozenset(
-    """
+    g.strip()  # each line's first entry carried the indentation ("    klik hier")
+    for g in """
     click here|here|this|this site|this website|website|site|link|read more|more|learn more|see more|
     visit|visit site|visit website|source|this article|this page|homepage|home|go|more info|details|
     klik hier|hier|deze site|deze website|lees meer|meer|meer info|meer informatie|bekijk|bron|

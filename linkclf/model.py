@@ -96,6 +96,8 @@ class LinkClassifier:
     exclude_families : signal families left out (for ablations, e.g. ``["embedding"]``).
     """
 
+    meta_: dict[str, Any]
+
     def __init__(
         self,
         features: FeatureBuilder,
@@ -142,7 +144,7 @@ class LinkClassifier:
             valid_names=["valid"],
             callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
         )
-        raw_valid = self.booster_.predict(X_valid[cols])
+        raw_valid = np.asarray(self.booster_.predict(X_valid[cols]))
         self.calibrator_ = Calibrator.fit(raw_valid, y_valid)
         self.threshold_ = choose_threshold(
             self.calibrator_(raw_valid), y_valid, self.threshold_beta
@@ -175,7 +177,7 @@ class LinkClassifier:
 
     def raw_score(self, X: pd.DataFrame) -> np.ndarray:
         self._check_fitted()
-        return self.booster_.predict(X[self.feature_columns_])
+        return np.asarray(self.booster_.predict(X[self.feature_columns_]))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probability that each link is manipulative, shape (n,)."""
@@ -190,14 +192,16 @@ class LinkClassifier:
         if self.kind_booster_ is None or not flagged.any():
             out[flagged.astype(bool)] = "unnatural"
             return out
-        probs = self.kind_booster_.predict(X.loc[flagged.astype(bool), self.feature_columns_])
+        probs = np.asarray(
+            self.kind_booster_.predict(X.loc[flagged.astype(bool), self.feature_columns_])
+        )
         out[flagged.astype(bool)] = np.asarray(MANIPULATIVE_KINDS, dtype=object)[probs.argmax(1)]
         return out
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Per-feature contributions to the raw score (LightGBM's TreeSHAP), one column a feature."""
         self._check_fitted()
-        contrib = self.booster_.predict(X[self.feature_columns_], pred_contrib=True)
+        contrib = np.asarray(self.booster_.predict(X[self.feature_columns_], pred_contrib=True))
         return pd.DataFrame(contrib[:, :-1], columns=self.feature_columns_, index=X.index)
 
     def feature_importance(self) -> pd.Series:

@@ -65,7 +65,7 @@ def score_links(
         if size and size + n > chunk_rows:
             batches.append([])
             size = 0
-        batches[-1].append(target)
+        batches[-1].append(str(target))
         size += int(n)
     parts = []
     done = 0
@@ -146,7 +146,7 @@ def score_links_dask(
             if size and size + n > partition_rows:
                 groups.append(current)
                 current, size = [], 0
-            current.append(target)
+            current.append(str(target))
             size += int(n)
         if current:
             groups.append(current)

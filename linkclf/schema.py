@@ -190,11 +190,11 @@ def _check_labels(out: pd.DataFrame, source: str | None) -> None:
 
 def _check_values(series: pd.Series, allowed: Iterable[str], name: str, source: str | None) -> None:
     allowed = tuple(allowed)
-    present = series.dropna()
-    bad = ~present.isin(allowed)
-    if bad.any():
-        first = present[bad].iloc[0]
-        row = int(series.index.get_loc(present[bad].index[0])) + 2
+    bad_mask = (series.notna() & ~series.isin(allowed)).fillna(False).to_numpy(dtype=bool)
+    if bad_mask.any():
+        position = int(np.flatnonzero(bad_mask)[0])
+        first = series.iloc[position]
+        row = position + 2
         raise SchemaError(
             expected=f"{name} in {{{', '.join(allowed)}}}",
             found=repr(str(first)[:60]),

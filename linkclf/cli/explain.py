@@ -50,12 +50,11 @@ def command(
         write_csv_atomic(table, output)
         info(f"wrote {output}")
     shown = table if limit == 0 else table.head(limit)
-    for row in shown.itertuples():
+    for source, anchor, p, why in zip(
+        shown["source_url"], shown["anchor"], shown["p_manipulative"], shown["reasons"], strict=True
+    ):
         # Anchors are written by spammers: strip control characters (terminal escape sequences).
-        anchor = _printable(row.anchor)
-        typer.echo(
-            f"{row.p_manipulative:.3f}  {_printable(row.source_url)}  [{anchor}]\n        {row.reasons or '-'}"
-        )
+        typer.echo(f"{p:.3f}  {_printable(source)}  [{_printable(anchor)}]\n        {why or '-'}")
 
 
 def _printable(value: object) -> str:

@@ -78,7 +78,9 @@ class FeatureBuilder:
 
     # -- text ---------------------------------------------------------------------------------
     def _texts(self, df: pd.DataFrame) -> dict[str, list[str]]:
-        s = lambda c: df[c].astype("string").fillna("")  # noqa: E731
+        def s(column: str) -> pd.Series:
+            return df[column].astype("string").fillna("")
+
         context = (s("context_left") + " " + s("anchor") + " " + s("context_right")).str.strip()
         has_ctx = df["context_left"].notna() | df["context_right"].notna()
         return {

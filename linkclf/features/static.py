@@ -74,9 +74,16 @@ class StaticEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         idx = [i for i, t in enumerate(texts) if t and t.strip()]
         if idx:
-            vecs = self._load().encode(
-                [texts[i] for i in idx], batch_size=1024, convert_to_numpy=True, show_progress_bar=False
-            ).astype(np.float32)
+            vecs = (
+                self._load()
+                .encode(
+                    [texts[i] for i in idx],
+                    batch_size=1024,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                .astype(np.float32)
+            )
             norms = np.linalg.norm(vecs, axis=1, keepdims=True)
             out[idx] = vecs / np.maximum(norms, 1e-12)
         return out

@@ -25,8 +25,8 @@ def rel_features(df: pd.DataFrame) -> pd.DataFrame:
     for t in LINK_TYPES:
         if t == "unknown":
             continue
-        col = (link_type == t).fillna(False).to_numpy(dtype=float)
-        out[f"link_type_{t}"] = np.where(known, col, np.nan)
+        is_type = (link_type == t).fillna(False).to_numpy(dtype=float)
+        out[f"link_type_{t}"] = np.where(known, is_type, np.nan)
     return out
 
 
@@ -37,14 +37,14 @@ def placement_features(df: pd.DataFrame) -> pd.DataFrame:
     for p in PLACEMENTS:
         if p == "unknown":
             continue
-        col = (placement == p).fillna(False).to_numpy(dtype=float)
-        out[f"placement_{p}"] = np.where(known, col, np.nan)
+        is_here = (placement == p).fillna(False).to_numpy(dtype=float)
+        out[f"placement_{p}"] = np.where(known, is_here, np.nan)
     out["sitewide"] = _flag(df["sitewide"])
     left = df["context_left"].astype("string")
     right = df["context_right"].astype("string")
     has_context = (left.notna() | right.notna()).to_numpy()
-    left_len = left.fillna("").str.split().str.len().to_numpy(dtype=float)
-    right_len = right.fillna("").str.split().str.len().to_numpy(dtype=float)
+    left_len = left.fillna("").str.count(r"\S+").to_numpy(dtype=float)
+    right_len = right.fillna("").str.count(r"\S+").to_numpy(dtype=float)
     # A "link chain" has no words on either side; an export without context says nothing.
     out["context_left_words"] = np.where(has_context, left_len, np.nan)
     out["context_right_words"] = np.where(has_context, right_len, np.nan)
@@ -52,7 +52,7 @@ def placement_features(df: pd.DataFrame) -> pd.DataFrame:
         has_context, ((left_len > 0) & (right_len > 0)).astype(float), np.nan
     )
     title = df["source_title"].astype("string")
-    out["title_words"] = np.where(title.notna(), title.fillna("").str.split().str.len(), np.nan)
+    out["title_words"] = np.where(title.notna(), title.fillna("").str.count(r"\S+"), np.nan)
     return out
 
 

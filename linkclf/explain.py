@@ -38,8 +38,18 @@ FEATURE_PHRASES: list[tuple[str, Phrase]] = [
         "ip_subnet_domains",
         lambda v: f"source IP /24 shared by {_n(v)} referring domains (network footprint)",
     ),
-    ("domain_pages", lambda v: f"repeated on {_n(v)} pages of one domain"),
-    ("domain_links", lambda v: f"{_n(v)} links from one referring domain"),
+    (
+        "domain_pages",
+        lambda v: f"repeated on {_n(v)} pages of one domain" if v > 1 else "single-page link",
+    ),
+    (
+        "domain_links",
+        lambda v: (
+            f"{_n(v)} links from one referring domain"
+            if v > 1
+            else "one-off link from an unrelated domain"
+        ),
+    ),
     ("domain_sitewide_share", lambda v: "sitewide links from this domain"),
     ("domain_offpage_share", lambda v: "this domain links from footers/sidebars"),
     ("domain_same_anchor_share", lambda v: "this domain repeats one anchor"),

@@ -209,6 +209,17 @@ class LinkClassifier:
         gain = self.booster_.feature_importance(importance_type="gain")
         return pd.Series(gain, index=self.feature_columns_).sort_values(ascending=False)
 
+    def version_label(self) -> str:
+        """``name@hash``: the model directory's name and a digest of its trees."""
+        import hashlib
+
+        meta = getattr(self, "meta_", {})
+        name = meta.get("training", {}).get("name", "model")
+        digest = hashlib.blake2b(
+            self.booster_.model_to_string().encode(), digest_size=4
+        ).hexdigest()
+        return f"{name}@{digest}"
+
     # ---------------------------------------------------------------- save/load
     def save(
         self, path: str | Path, *, metrics: dict[str, Any], card: str, extra: dict[str, Any]

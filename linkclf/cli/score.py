@@ -44,6 +44,8 @@ def command(
         scored = score_links_dask(model, links, dask, progress=info)
     else:
         scored = score_links(clf, links, progress=info)
+    # Names the model in every row, so disavow headers and later audits can say what scored them.
+    scored["model"] = clf.version_label()
     write_csv_atomic(scored, output)
     flagged = int(scored["flag"].sum())
     info(

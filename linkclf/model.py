@@ -126,24 +126,41 @@ class LinkClassifier:
         X_valid: pd.DataFrame,
         y_valid: np.ndarray,
         kinds_train: pd.Series | None = None,
+        client: Any = None,
     ) -> LinkClassifier:
         """Fit on feature frames from ``self.features.transform``; returns self.
 
         Early stopping, calibration and the threshold all use the validation rows, which must
-        come from referring domains absent from training (see linkclf.splits).
+        come from referring domains absent from training (see linkclf.splits). With a Dask
+        ``client`` the trees are grown by LightGBM's Dask estimator across the cluster's workers
+        (see linkclf.distributed); calibration and threshold are computed here as usual.
         """
         cols = self.columns_()
         params = {**DEFAULT_PARAMS, **(self.params or {})}
-        train_set = lgb.Dataset(X_train[cols], label=y_train, free_raw_data=True)
-        valid_set = lgb.Dataset(X_valid[cols], label=y_valid, reference=train_set)
-        self.booster_ = lgb.train(
-            params,
-            train_set,
-            num_boost_round=self.num_boost_round,
-            valid_sets=[valid_set],
-            valid_names=["valid"],
-            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
-        )
+        if client is not None:
+            from linkclf.distributed import fit_booster_dask
+
+            self.booster_ = fit_booster_dask(
+                client,
+                X_train[cols],
+                y_train,
+                X_valid[cols],
+                y_valid,
+                params,
+                self.num_boost_round,
+                self.early_stopping_rounds,
+            )
+        else:
+            train_set = lgb.Dataset(X_train[cols], label=y_train, free_raw_data=True)
+            valid_set = lgb.Dataset(X_valid[cols], label=y_valid, reference=train_set)
+            self.booster_ = lgb.train(
+                params,
+                train_set,
+                num_boost_round=self.num_boost_round,
+                valid_sets=[valid_set],
+                valid_names=["valid"],
+                callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
+            )
         raw_valid = np.asarray(self.booster_.predict(X_valid[cols]))
         self.calibrator_ = Calibrator.fit(raw_valid, y_valid)
         self.threshold_ = choose_threshold(

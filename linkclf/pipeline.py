@@ -127,19 +127,11 @@ def score_links_dask(
 ) -> pd.DataFrame:
     """Score on a Dask cluster: ``scheduler`` is an address (tcp://host:8786) or ``local`` for
     a LocalCluster on this machine. Partitions are whole target profiles, as on one machine."""
-    from distributed import Client, LocalCluster
+    from linkclf.distributed import dask_client
 
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
+    with dask_client(scheduler) as client:
         targets = _targets(links)
-        groups = []
+        groups: list[list[str]] = []
         current: list[str] = []
         size = 0
         for target, n in targets.value_counts(sort=False).items():
@@ -158,10 +150,6 @@ def score_links_dask(
         ]
         progress(f"submitted {len(futures)} partitions to {scheduler}")
         parts = client.gather(futures)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
     scores = pd.concat(parts).reindex(links.index)
     return assemble(links, scores)
 

@@ -68,11 +68,17 @@ def fit_on_masks(
     valid: np.ndarray,
     cfg: dict[str, Any],
     exclude: tuple[str, ...] = (),
+    client: Any = None,
 ) -> LinkClassifier:
     y = data["label"].to_numpy(dtype=int)
     clf = _classifier(features, cfg, exclude)
     return clf.fit(
-        X[train], y[train], X[valid], y[valid], kinds_train=data.loc[train, "kind"].astype("string")
+        X[train],
+        y[train],
+        X[valid],
+        y[valid],
+        kinds_train=data.loc[train, "kind"].astype("string"),
+        client=client,
     )
 
 
@@ -163,6 +169,7 @@ def train(
     out: str | Path = "models/default",
     reviews: list[str] | None = None,
     force: bool = False,
+    dask: str | None = None,
     progress: Progress = lambda msg: None,
 ) -> TrainResult:
     """Train, evaluate, track and (if better) install a model at ``out``."""
@@ -188,7 +195,14 @@ def train(
     X = features.transform(data)
     progress(f"{X.shape[1]} features for {len(X):,} links in {time.time() - started:.0f}s")
 
-    model = fit_on_masks(features, X, data, train_m, valid_m, cfg)
+    if dask:
+        from linkclf.distributed import dask_client
+
+        with dask_client(dask) as client:
+            progress(f"growing the booster on Dask ({dask})")
+            model = fit_on_masks(features, X, data, train_m, valid_m, cfg, client=client)
+    else:
+        model = fit_on_masks(features, X, data, train_m, valid_m, cfg)
     y = data["label"].to_numpy(dtype=int)
     p_test = model.predict_proba(X[test_m])
     metrics: dict[str, Any] = split_metrics(data[test_m], y[test_m], p_test, model.threshold_, cfg)
@@ -293,7 +307,10 @@ def _decide(
         current = LinkClassifier.load(current_dir)
     except Exception as exc:  # noqa: BLE001 - any failure to load means "cannot compare"
         # Never replace a model we could not compare against: the user decides.
-        return False, f"could not load the current model to compare ({exc}); use --force to replace it"
+        return (
+            False,
+            f"could not load the current model to compare ({exc}); use --force to replace it",
+        )
     from sklearn.metrics import average_precision_score
 
     # Both models see the test rows the same way: as one export, featurised by their own builders.

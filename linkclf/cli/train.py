@@ -26,6 +26,9 @@ def command(
     review: list[str] = typer.Option(
         None, "--review", help="Filled-in review sheet(s): label scored --data files by decision."
     ),
+    dask: str = typer.Option(
+        None, "--dask", help="Grow the trees on Dask: a scheduler address, or 'local'."
+    ),
     force: bool = typer.Option(
         False, "--force", help="Install even if the current model is better."
     ),
@@ -43,7 +46,13 @@ def command(
         config if config.exists() or config != Path("training/default.toml") else None, set_ or []
     )
     result = train(
-        cfg, data_paths=data or None, out=out, reviews=review or None, force=force, progress=info
+        cfg,
+        data_paths=data or None,
+        out=out,
+        reviews=review or None,
+        force=force,
+        dask=dask,
+        progress=info,
     )
     test = result.metrics["test"]
     info(

@@ -216,10 +216,19 @@ def format_table(result: dict[str, Any]) -> str:
     for key in ("baseline_no_embeddings", "baseline_rules"):
         if key in result:
             rows.append((key.replace("baseline_", "baseline: "), result[key]))
-    rows += [(k, v) for k, v in result.items() if k.startswith("ood_")]
-    head = f"{'':28}" + "".join(
-        f"{c.replace('_at_threshold', '@thr').replace('precision_at_', 'p@'):>13}" for c in cols
-    )
+    rows += [
+        (k.replace("ood_", "held out: "), v) for k, v in result.items() if k.startswith("ood_")
+    ]
+    short = {
+        "roc_auc": "ROC-AUC",
+        "pr_auc": "PR-AUC",
+        "precision_at_threshold": "prec@thr",
+        "recall_at_threshold": "recall@thr",
+        "precision_at_100": "prec@100",
+        "brier": "Brier",
+        "n": "links",
+    }
+    head = f"{'':28}" + "".join(f"{short[c]:>13}" for c in cols)
     lines = [head]
     for name, m in rows:
         lines.append(
@@ -254,3 +263,22 @@ def format_table(result: dict[str, Any]) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def reliability_figure(result: dict[str, Any]) -> Any:
+    """Reliability diagram of the model's test split (predicted vs observed rate per bin)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pts = result.get("reliability", [])
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect calibration")
+    ax.plot([r["mean_p"] for r in pts], [r["observed"] for r in pts], "o-", label="model")
+    ax.set_xlabel("predicted probability")
+    ax.set_ylabel("observed manipulative rate")
+    ax.set_title(f"Reliability (Brier {result['test']['brier']:.3f})")
+    ax.legend()
+    fig.tight_layout()
+    return fig

@@ -134,3 +134,18 @@ def test_every_command_has_help_with_an_example() -> None:
         assert result.exit_code == 0
         assert "Example" in result.output, name
         assert f"linkclf {name}" in readme, f"README does not document `linkclf {name}`"
+
+
+def test_evaluate_prints_model_and_baselines(trained: Path, labelled_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "metrics.json"
+    result = runner.invoke(
+        app, ["evaluate", "--model", str(trained), "--data", str(labelled_csv), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "baseline: rules" in result.output and "baseline: no_embeddings" in result.output
+    figures = json.loads(out.read_text())
+    assert {"test", "test_ci", "per_kind", "reliability", "baseline_rules"} <= set(figures)
+    lo, hi = figures["test_ci"]["roc_auc"]
+    assert lo <= figures["test"]["roc_auc"] <= hi
+    # The model beats the rules baseline on the same held-out domains.
+    assert figures["test"]["pr_auc"] > figures["baseline_rules"]["pr_auc"]

@@ -23,7 +23,7 @@ def command(
     Example: linkclf evaluate --model models/default -o metrics.json
     """
     from linkclf import tracking
-    from linkclf.evaluate import evaluate, format_table
+    from linkclf.evaluate import evaluate, format_table, reliability_figure
     from linkclf.io import write_text_atomic
     from linkclf.model import LinkClassifier
 
@@ -41,6 +41,7 @@ def command(
             if key in result:
                 tracking.log_metrics(result[key], prefix=f"{key}_")
         tracking.log_dict(result, "evaluation.json")
+        tracking.log_figure(reliability_figure(result), "reliability.png")
     if output:
         write_text_atomic(output, json.dumps(result, indent=2, default=str))
         info(f"wrote {output}")

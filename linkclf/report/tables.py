@@ -1,0 +1,315 @@
+"""The figures of the audit report, computed from scored links: pure pandas, no markup.
+
+Each function takes the frame :func:`prepare` returns, so the report's sections can be tested
+(and reused, e.g. in a notebook) without rendering any HTML.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from linkclf.domains import referring_domain
+from linkclf.errors import InputError
+
+#: Text columns shown in the report; cells ``linkclf score`` quoted for spreadsheets are
+#: unquoted for display (they are escaped as HTML later, never interpreted).
+TEXT_COLUMNS = (
+    "source_url",
+    "target_url",
+    "anchor",
+    "referring_domain",
+    "source_title",
+    "reasons",
+    "kind",
+    "link_type",
+    "anchor_type",
+)
+#: Columns the report reads from a scored file; everything else is left alone.
+REPORT_COLUMNS = (*TEXT_COLUMNS, "p_manipulative", "flag", "first_seen", "threshold", "model")
+#: Bins of the score histogram over [0, 1].
+N_BINS = 20
+#: A week is a burst when it has at least this many links ...
+BURST_MIN_LINKS = 5
+#: ... and at least this many times the median of the weeks that have links.
+BURST_FACTOR = 3.0
+#: Beyond this many weeks the timeline counts months (bars would be thinner than a pixel).
+MAX_WEEKS = 156
+
+
+def display_text(column: pd.Series) -> pd.Series:
+    """Text for display: missing -> "", the spreadsheet quote before ``= + - @`` removed."""
+    text = column.astype("string").fillna("")
+    quoted = text.str.startswith("'") & text.str.slice(1, 2).isin(list("=+-@\t\r"))
+    return text.where(~quoted, text.str.slice(1)).astype(object)
+
+
+def _domains(source_urls: pd.Series, given: pd.Series) -> pd.Series:
+    """The referring domain of each link: the column when filled, else from the source URL."""
+    uniques = pd.unique(source_urls[given == ""])
+    derived = {u: referring_domain(str(u)) for u in uniques}
+    return given.where(given != "", source_urls.map(derived)).fillna("")
+
+
+def prepare(
+    scored: pd.DataFrame, threshold: float | None = None, where: str = "scored links"
+) -> pd.DataFrame:
+    """Normalise a scored frame: ``p``, ``flagged``, ``domain``, ``week`` and display texts.
+
+    Parameters
+    ----------
+    scored : rows written by ``linkclf score`` (columns as text or typed).
+    threshold : flag ``p_manipulative >= threshold`` instead of reading the ``flag`` column.
+    where : the file name for error messages.
+
+    Raises
+    ------
+    InputError
+        No rows, no ``p_manipulative`` column, a score outside [0, 1], or neither a ``flag``
+        column nor a threshold.
+    """
+    if "p_manipulative" not in scored.columns:
+        raise InputError(
+            expected="a scored CSV with a p_manipulative column",
+            found=f"columns {', '.join(map(str, scored.columns[:8])) or 'none'}",
+            fix="pass the output of `linkclf score EXPORT -o scored.csv`",
+            where=where,
+        )
+    if scored.empty:
+        raise InputError(
+            expected="at least one scored link",
+            found="a header and no rows",
+            fix="score a non-empty export with `linkclf score`",
+            where=where,
+        )
+    p = pd.to_numeric(scored["p_manipulative"], errors="coerce").astype("float64")
+    bad = np.flatnonzero((p.isna() | (p < 0) | (p > 1)).to_numpy())
+    if len(bad):
+        row = int(bad[0])
+        raise InputError(
+            expected="p_manipulative between 0 and 1",
+            found=repr(scored["p_manipulative"].iloc[row]),
+            fix="pass the unedited output of `linkclf score`",
+            where=f"{where}, row {row + 2}",  # +1 header, +1 one-based
+        )
+    if threshold is not None:
+        flagged = p >= threshold
+    elif "flag" in scored.columns:
+        flag = scored["flag"].astype("string").str.strip().str.lower()
+        flagged = flag.isin(["1", "1.0", "true", "yes"])
+    else:
+        raise InputError(
+            expected="a flag column or a threshold",
+            found="neither",
+            fix="pass --threshold 0.5 (or the scored file with its flag column)",
+            where=where,
+        )
+    out = pd.DataFrame(index=scored.index)
+    out["p"] = p.to_numpy()
+    out["flagged"] = flagged.fillna(False).astype(bool).to_numpy()
+    for col in TEXT_COLUMNS:
+        if col in scored.columns:
+            out[col] = display_text(scored[col]).to_numpy()
+        else:
+            out[col] = ""
+    out["domain"] = _domains(out["source_url"], out["referring_domain"])
+    seen = (
+        pd.to_datetime(scored["first_seen"], errors="coerce", utc=True, format="mixed")
+        if "first_seen" in scored.columns
+        else pd.Series(pd.NaT, index=scored.index, dtype="datetime64[ns, UTC]")
+    )
+    out["first_seen"] = seen.to_numpy()
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline figures."""
+
+    n_links: int
+    n_domains: int
+    n_targets: int
+    n_flagged: int
+    n_flagged_domains: int
+    threshold: str
+    first_seen: str
+    models: str
+
+    @property
+    def share_flagged(self) -> float:
+        return self.n_flagged / self.n_links if self.n_links else 0.0
+
+
+def threshold_text(links: pd.DataFrame, threshold: float | None, given: pd.Series | None) -> str:
+    """The threshold as given, or the interval the flags imply (T is in (max natural, min flagged])."""
+    if threshold is not None:
+        return f"{threshold:g} (given)"
+    if given is not None:
+        values = pd.to_numeric(given, errors="coerce").dropna().unique()
+        if len(values) == 1:
+            return f"{values[0]:g} (from the file)"
+    flagged, natural = links.loc[links["flagged"], "p"], links.loc[~links["flagged"], "p"]
+    if flagged.empty:
+        return "the model's own (no link reached it)"
+    low = f"{natural.max():.4f}" if not natural.empty else "0"
+    return f"the model's own: between {low} and {flagged.min():.4f}"
+
+
+def summary(
+    links: pd.DataFrame,
+    threshold: float | None = None,
+    given_threshold: pd.Series | None = None,
+    models: pd.Series | None = None,
+) -> Summary:
+    """Links, referring domains, targets, flagged share, threshold and first-seen range."""
+    seen = links["first_seen"].dropna()
+    span = f"{seen.min():%Y-%m-%d} to {seen.max():%Y-%m-%d}" if len(seen) else "not in the file"
+    names = sorted({str(m) for m in models if str(m)}) if models is not None else []
+    targets = links["target_url"].str.extract(r"^(?:[a-z]+://)?([^/]+)", expand=False).fillna("")
+    return Summary(
+        n_links=len(links),
+        n_domains=int(links["domain"].nunique()),
+        n_targets=int(targets[targets != ""].nunique()),
+        n_flagged=int(links["flagged"].sum()),
+        n_flagged_domains=int(links.loc[links["flagged"], "domain"].nunique()),
+        threshold=threshold_text(links, threshold, given_threshold),
+        first_seen=span,
+        models=", ".join(names[:3]) if names else "not named in the file",
+    )
+
+
+def score_histogram(links: pd.DataFrame, n_bins: int = N_BINS) -> pd.DataFrame:
+    """Links per score bin, natural and flagged: columns ``low``, ``high``, ``natural``, ``flagged``."""
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # p == 1.0 belongs in the last bin, not a bin of its own.
+    bins = np.clip(np.searchsorted(edges, links["p"].to_numpy(), side="right") - 1, 0, n_bins - 1)
+    flagged = links["flagged"].to_numpy()
+    return pd.DataFrame(
+        {
+            "low": edges[:-1],
+            "high": edges[1:],
+            "natural": np.bincount(bins[~flagged], minlength=n_bins),
+            "flagged": np.bincount(bins[flagged], minlength=n_bins),
+        }
+    )
+
+
+def anchor_types(links: pd.DataFrame) -> pd.Series:
+    """Anchor type of each link: the ``anchor_type`` column when filled, else the features' own
+    classification (brand / exact / partial / generic / naked URL / image / empty / other)."""
+    given = links["anchor_type"]
+    if (given != "").all():
+        return given
+    # Imported here: the feature package pulls in the embedding stack, which the report's
+    # other sections do not need.
+    from linkclf.features.anchors import anchor_features
+
+    frame = links[["anchor", "target_url", "link_type"]]
+    derived = pd.Series(anchor_features(frame).attrs["anchor_type"], index=links.index)
+    return given.where(given != "", derived)
+
+
+def anchor_mix(links: pd.DataFrame) -> pd.DataFrame:
+    """Links and flagged share per anchor type, most frequent first."""
+    types = anchor_types(links)
+    table = (
+        pd.DataFrame({"anchor_type": types, "flagged": links["flagged"]})
+        .groupby("anchor_type")
+        .agg(links=("flagged", "size"), flagged=("flagged", "sum"))
+    )
+    table["share"] = table["links"] / table["links"].sum()
+    table["flagged_share"] = table["flagged"] / table["links"]
+    return table.sort_values(["links", "flagged"], ascending=False).reset_index()
+
+
+def _top(values: list[str], n: int = 3) -> str:
+    counts = Counter(v for v in values if v)
+    return "; ".join(v for v, _ in counts.most_common(n))
+
+
+def risky_domains(links: pd.DataFrame, limit: int = 50) -> pd.DataFrame:
+    """Referring domains with flagged links, most flagged links first.
+
+    Columns: ``domain``, ``links``, ``flagged``, ``flagged_share``, ``mean_p``, ``max_p``,
+    ``reasons`` (most frequent among flagged links), ``anchors`` (examples, most suspicious
+    first).
+    """
+    rows = links[links["domain"] != ""]
+    stats = rows.groupby("domain").agg(
+        links=("p", "size"), flagged=("flagged", "sum"), mean_p=("p", "mean"), max_p=("p", "max")
+    )
+    stats = stats[stats["flagged"] > 0]
+    stats["flagged_share"] = stats["flagged"] / stats["links"]
+    stats = stats.sort_values(
+        ["flagged", "flagged_share", "max_p"], ascending=False, kind="stable"
+    ).head(limit)
+    bad = rows[rows["flagged"] & rows["domain"].isin(stats.index)]
+    bad = bad.sort_values("p", ascending=False, kind="stable")
+    reasons: dict[str, list[str]] = {}
+    anchors: dict[str, list[str]] = {}
+    for domain, reason_cell, anchor in zip(
+        bad["domain"], bad["reasons"], bad["anchor"], strict=True
+    ):
+        reasons.setdefault(domain, []).extend(r.strip() for r in reason_cell.split(";"))
+        seen = anchors.setdefault(domain, [])
+        if anchor not in seen and len(seen) < 3:
+            seen.append(anchor)
+    stats["reasons"] = [_top(reasons.get(d, [])) for d in stats.index]
+    stats["anchors"] = [anchors.get(d, []) for d in stats.index]
+    return stats.reset_index()[
+        ["domain", "links", "flagged", "flagged_share", "mean_p", "max_p", "reasons", "anchors"]
+    ]
+
+
+def top_links(links: pd.DataFrame, limit: int = 50) -> pd.DataFrame:
+    """The flagged links with the highest ``p``, most suspicious first."""
+    flagged = links[links["flagged"]]
+    return flagged.sort_values("p", ascending=False, kind="stable").head(limit)
+
+
+def timeline(links: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Links per week (per month beyond :data:`MAX_WEEKS`) by first-seen date, with bursts.
+
+    Returns
+    -------
+    A frame with ``period`` (label), ``natural``, ``flagged``, ``total``, ``burst`` (bool),
+    and the period name ("week" or "month"). Empty when no link has a first-seen date.
+    """
+    seen = links[["first_seen", "flagged"]].dropna(subset=["first_seen"])
+    if seen.empty:
+        return pd.DataFrame(columns=["period", "natural", "flagged", "total", "burst"]), "week"
+    dates = seen["first_seen"].dt.tz_convert("UTC").dt.tz_localize(None)
+    weeks = (dates.max() - dates.min()).days / 7
+    unit, freq = ("week", "W-MON") if weeks <= MAX_WEEKS else ("month", "M")
+    period = dates.dt.to_period(freq)
+    counts = (
+        pd.crosstab(period, seen["flagged"])
+        .reindex(columns=[False, True], fill_value=0)
+        .rename(columns={False: "natural", True: "flagged"})
+    )
+    full = pd.period_range(period.min(), period.max(), freq=freq)
+    counts = counts.reindex(full, fill_value=0)
+    counts["total"] = counts["natural"] + counts["flagged"]
+    busy = counts.loc[counts["total"] > 0, "total"]
+    cut = max(BURST_MIN_LINKS, BURST_FACTOR * float(busy.median())) if len(busy) else np.inf
+    counts["burst"] = counts["total"] >= cut
+    labels = [
+        p.start_time.strftime("%Y-%m-%d" if unit == "week" else "%Y-%m") for p in counts.index
+    ]
+    out = counts.reset_index(drop=True)
+    out.insert(0, "period", labels)
+    return out, unit
+
+
+def kinds(links: pd.DataFrame) -> pd.DataFrame:
+    """Links per likely kind (``natural`` for unflagged links), with how many are flagged."""
+    kind = links["kind"].where(links["kind"] != "", "unknown")
+    table = (
+        pd.DataFrame({"kind": kind, "flagged": links["flagged"]})
+        .groupby("kind")
+        .agg(links=("flagged", "size"), flagged=("flagged", "sum"))
+    )
+    return table.sort_values("links", ascending=False).reset_index()

@@ -27,6 +27,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("evaluate", "evaluate"),
     ("explain", "explain"),
     ("simulate", "simulate"),
+    ("check-real", "realdata"),
 ]
 
 

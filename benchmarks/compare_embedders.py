@@ -1,7 +1,7 @@
 """Downstream comparison of the embedders: LightGBM test ROC-AUC / PR-AUC per embedder and split.
 
 Usage: python benchmarks/compare_embedders.py [--sites 100] [--embedders minilm-static,none,minilm]
-       [--seeds 0,1,2] [--json out.json]
+       [--seeds 0,1,2] [--json out.json]   (rerun with the same --json to resume)
 
 Takes every link of ``--sites`` target sites of datasets/default/links.csv.gz (chosen by a stable
 hash, so the subset is the same in every run) and, for each embedder, fits the project's own
@@ -114,7 +114,11 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--embedders", default="minilm-static,none,minilm")
     parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--json", default=None, help="also write the rows as JSON here")
+    parser.add_argument(
+        "--json",
+        default=None,
+        help="write the rows as JSON here; embedders already in an existing file are not rerun",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -132,7 +136,13 @@ def main() -> None:
     )
     seeds = [int(s) for s in args.seeds.split(",")]
     rows: list[dict[str, Any]] = []
+    if args.json and Path(args.json).is_file():  # resume a long run (the transformer is slow)
+        rows = [r for r in json.loads(Path(args.json).read_text()) if r["seed"] in seeds]
+        print(f"resumed {len(rows)} rows from {args.json}", flush=True)
+    done = {r["embedder"] for r in rows}
     for name in args.embedders.split(","):
+        if name.strip() in done:
+            continue
         rows += evaluate_embedder(name.strip(), data, seeds, holdout_language)
         if args.json:  # written after every embedder so a long run can be followed
             Path(args.json).write_text(json.dumps(rows, indent=2))

@@ -93,6 +93,17 @@ def test_money_terms_also_come_from_anchors_the_profile_repeats() -> None:
     assert anchor_types(["goedkope zuurdesem", "zuurdesem"])[-1] == "other"  # seen once: not money
 
 
+def test_derived_money_terms_do_not_depend_on_row_order() -> None:
+    # Nine words each repeated by three anchors: a tie for the eight money-term places. Which one
+    # loses must not depend on the order of the rows (nor on Python's per-process str hashing).
+    words = "appel banaan citroen dadel eclair framboos griesmeel hazelnoot ijsthee".split()
+    anchors = [w for w in words for _ in range(3)]
+    forward = anchor_types(anchors)
+    backward = anchor_types(anchors[::-1])[::-1]
+    assert forward == backward
+    assert forward.count("exact") == 8 * 3 and forward[-1] == "other"  # ties go alphabetically
+
+
 def test_configured_money_terms_count_for_every_target() -> None:
     df = links([{"source_url": "https://a.nl/p", "anchor": "appeltaart"}])
     assert list(anchor_features(df, {"appeltaart"}).attrs["anchor_type"]) == ["exact"]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.domains import hostname, registrable_domain
+from linkclf.features._util import map_unique
 
 ANCHOR_TYPES = ("brand", "exact", "partial", "generic", "naked_url", "image", "empty", "other")
 
@@ -68,7 +69,11 @@ def derive_money_terms(anchors: Iterable[str], brand: set[str], top: int = 8) ->
         if not a or a in GENERIC_ANCHORS or _URLISH.match(a):
             continue
         counts.update(w for w in set(words(a)) if w not in brand and len(w) > 2)
-    return {w for w, n in counts.most_common(top) if n >= 3}
+    # Ties broken by the word itself: most_common() keeps first-seen order, and that order came
+    # from iterating a set of str (hash-randomised per process), so the terms - and the anchor
+    # types - differed between two runs on the same rows.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return {w for w, n in ranked[:top] if n >= 3}
 
 
 def classify_anchor(anchor: str, link_type: str, brand: set[str], money: set[str]) -> str:
@@ -104,7 +109,7 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
     anchors = df["anchor"].astype("string").fillna("").tolist()
     targets = df["target_url"].astype("string").fillna("").tolist()
     link_types = df["link_type"].astype("string").fillna("").tolist()
-    target_site = [registrable_domain(hostname(t)) for t in targets]
+    target_site = map_unique(df["target_url"], lambda u: registrable_domain(hostname(u)))
     by_site: dict[str, list[int]] = {}
     for i, site in enumerate(target_site):
         by_site.setdefault(site, []).append(i)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from linkclf.domains import hostname
 from linkclf.errors import ModelError
+from linkclf.features._util import map_unique
 from linkclf.features.anchors import anchor_features, brand_tokens, target_terms
 from linkclf.features.embed import Embedder
 from linkclf.features.profile import profile_features
@@ -87,7 +88,7 @@ class FeatureBuilder:
             "anchor": s("anchor").str.strip().tolist(),
             "context": context.where(has_ctx, "").tolist(),
             "title": s("source_title").str.strip().tolist(),
-            "topic": s("target_url").map(_topic_text).tolist(),
+            "topic": map_unique(df["target_url"], _topic_text).tolist(),
         }
 
     def _embed(self, texts: dict[str, list[str]]) -> dict[str, np.ndarray]:
@@ -157,7 +158,7 @@ class FeatureBuilder:
         out["cos_title_topic"] = _cos(emb["title"], emb["topic"])
         out["cos_anchor_context"] = _cos(emb["anchor"], emb["context"])
         # The profile's own centre: most links to a site are about what the site is about.
-        targets = df["target_url"].astype("string").fillna("").map(hostname).to_numpy()
+        targets = map_unique(df["target_url"], hostname)
         centre_of: dict[str, np.ndarray] = {}
         for t in pd.unique(targets):
             rows = emb["title"][targets == t]

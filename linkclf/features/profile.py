@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.domains import hostname, referring_domain, registrable_domain
+from linkclf.features._util import map_unique
 
 
 def _subnet(ip: str) -> str:
@@ -21,12 +22,8 @@ def _subnet(ip: str) -> str:
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
-            "target": df["target_url"]
-            .astype("string")
-            .fillna("")
-            .map(lambda u: registrable_domain(hostname(u)))
-            .to_numpy(),
-            "domain": df["source_url"].astype("string").fillna("").map(referring_domain).to_numpy(),
+            "target": map_unique(df["target_url"], lambda u: registrable_domain(hostname(u))),
+            "domain": map_unique(df["source_url"], referring_domain),
             "page": df["source_url"].astype("string").fillna("").to_numpy(),
             "anchor": df["anchor"].astype("string").fillna("").str.strip().str.lower().to_numpy(),
             "atype": anchor_type,
@@ -39,7 +36,7 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
             .isin(["footer", "sidebar", "nav", "header"])
             .fillna(False)
             .to_numpy(float),
-            "subnet": df["source_ip"].astype("string").fillna("").map(_subnet).to_numpy(),
+            "subnet": map_unique(df["source_ip"], _subnet),
             "week": pd.to_datetime(df["first_seen"], utc=True, errors="coerce")
             .dt.floor("7D")
             .to_numpy(),

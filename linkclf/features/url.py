@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.domains import hostname, registrable_domain
+from linkclf.features._util import map_unique
 
 #: TLDs over-represented in spam (Spamhaus / Interisle "most abused TLD" lists, and free TLDs).
 SPAMMY_TLDS = frozenset(
@@ -129,7 +130,7 @@ def hostname_features(hosts: Sequence[str]) -> pd.DataFrame:
 def url_features(df: pd.DataFrame) -> pd.DataFrame:
     """Hostname features of the source plus path footprints and same-site links."""
     sources = df["source_url"].astype("string").fillna("")
-    hosts = sources.map(hostname)
+    hosts = pd.Series(map_unique(sources, hostname), index=df.index)
     uniq = pd.unique(hosts)
     table = hostname_features(list(uniq))
     table.index = uniq
@@ -142,9 +143,7 @@ def url_features(df: pd.DataFrame) -> pd.DataFrame:
     out["path_depth"] = path.str.count("/").astype(float).to_numpy()
     out["path_length"] = path.str.len().astype(float).to_numpy()
     out["path_has_query"] = path.str.contains("?", regex=False).astype(float).to_numpy()
-    src_site = hosts.map(registrable_domain)
-    tgt_site = (
-        df["target_url"].astype("string").fillna("").map(lambda u: registrable_domain(hostname(u)))
-    )
-    out["same_site"] = (src_site.to_numpy() == tgt_site.to_numpy()).astype(float)
+    src_site = map_unique(hosts, registrable_domain)
+    tgt_site = map_unique(df["target_url"], lambda u: registrable_domain(hostname(u)))
+    out["same_site"] = (src_site == tgt_site).astype(float)
     return out.astype(np.float64)

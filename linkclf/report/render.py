@@ -21,6 +21,8 @@ from linkclf.report.candidates import ReportCandidate, disavow_candidates
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 #: Longest text shown in a cell; the rest is cut (anchors can be whole paragraphs).
 MAX_CELL = 160
+#: Cells longer than this may break inside words.
+_WRAP_AT = 24
 #: Section headings, in page order (tests look for them).
 SECTIONS = (
     "Summary",
@@ -38,9 +40,10 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;
 color:#222;padding:0 1rem;line-height:1.4}
 h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;margin-top:2.2rem}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.6rem 0}
-th,td{border:1px solid #ddd;padding:.3rem .45rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
-code{font-size:.8rem;word-break:break-all;background:#f7f7f7}
+th,td{border:1px solid #ddd;padding:.3rem .45rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}td.w{overflow-wrap:anywhere}
+th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+code{font-size:.8rem;background:#f7f7f7}
 .kpi{display:flex;flex-wrap:wrap;gap:.8rem}.kpi div{border:1px solid #ddd;border-radius:6px;
 padding:.6rem .9rem;min-width:9rem}.kpi b{display:block;font-size:1.35rem}
 .note{color:#555;font-size:.85rem}.held{color:#8a5a00}
@@ -58,9 +61,14 @@ def esc(value: object) -> str:
 
 def _cell(value: object, numeric: bool = False, code: bool = False) -> str:
     body = esc(value)
+    if numeric:
+        return f'<td class="n">{body}</td>'
+    # Long text (payload-sized anchors, URLs) may break anywhere so the table fits the page;
+    # short text (kinds, domains) keeps its words whole.
+    wide = len(body) > _WRAP_AT
     if code and body:
         body = f"<code>{body}</code>"
-    return f'<td class="n">{body}</td>' if numeric else f"<td>{body}</td>"
+    return f'<td class="w">{body}</td>' if wide else f"<td>{body}</td>"
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -152,7 +160,9 @@ def _risky(links: pd.DataFrame, limit: int) -> str:
             _cell(f"{r['mean_p']:.2f}", True),
             _cell(f"{r['max_p']:.2f}", True),
             _cell(r["reasons"]),
-            "<td>" + "<br>".join(esc(a) or "<i>(empty)</i>" for a in r["anchors"]) + "</td>",
+            '<td class="w">'
+            + "<br>".join(esc(a) or "<i>(empty)</i>" for a in r["anchors"])
+            + "</td>",
         ]
         for r in risky.to_dict("records")
     )
@@ -256,7 +266,7 @@ def _candidates(cands: list[ReportCandidate], rule: DomainRule, limit: int) -> s
                 _cell(f"{c.max_p:.2f}", True),
                 _cell("; ".join(c.kinds)),
                 _cell("; ".join(c.reasons)),
-                _cell(why) if not item.held_back else f'<td class="held">{esc(why)}</td>',
+                _cell(why) if not item.held_back else f'<td class="w held">{esc(why)}</td>',
             ]
         )
     n_domain = sum(i.candidate.level == "domain" for i in cands)

@@ -145,6 +145,10 @@ def test_hostname_features_count_digits_hyphens_and_spam_footprints() -> None:
     assert clean["host_www"] == 1 and spam["host_www"] == 0
 
 
+def test_hostname_features_of_no_hosts_keep_their_columns() -> None:
+    assert list(hostname_features([]).columns) == list(hostname_features(["a.nl"]).columns)
+
+
 def test_hostname_features_flag_ip_hosts() -> None:
     h = hostname_features(["192.168.1.10", "http://10.0.0.1/page", "site10.nl"])
     assert h["host_is_ip"].tolist() == [1.0, 1.0, 0.0]

@@ -82,6 +82,13 @@ def test_relevance_cosines_are_nan_when_a_text_is_missing(fitted: FeatureBuilder
     assert bare[emb].isna().all() and full[emb].notna().all()
 
 
+def test_transform_of_no_rows_gives_the_fitted_columns(
+    fitted: FeatureBuilder, train: pd.DataFrame
+) -> None:
+    X = fitted.transform(train.iloc[:0])
+    assert list(X.columns) == fitted.feature_names_ and len(X) == 0
+
+
 def test_transform_before_fit_is_a_model_error(train: pd.DataFrame) -> None:
     with pytest.raises(ModelError):
         FeatureBuilder(HashingEmbedder(32)).transform(train)

@@ -123,6 +123,7 @@ class FeatureBuilder:
         emb = self._embed(self._texts(df))
         self.anchor_mean_, self.anchor_components_ = self._pca(emb["anchor"], self.n_components)
         self.context_mean_, self.context_components_ = self._pca(emb["context"], self.n_components)
+        self.__dict__.pop("feature_names_", None)  # a refit names its own columns
         self.feature_names_ = list(self.transform(df.head(50)).columns)
         self.families_ = {n: _family(n) for n in self.feature_names_}
         return self
@@ -147,6 +148,9 @@ class FeatureBuilder:
         ]
         out = pd.concat(parts, axis=1)
         out = out.drop(columns=["log_external_links", "log_traffic"], errors="ignore")
+        if hasattr(self, "feature_names_"):
+            # The fitted columns, in the fitted order, whatever the rows (an empty frame too).
+            out = out.reindex(columns=self.feature_names_)
         return out.astype(np.float64)
 
     def _relevance(self, df: pd.DataFrame) -> pd.DataFrame:

@@ -90,6 +90,21 @@ PATH_FOOTPRINTS = {
 }
 
 
+HOSTNAME_FEATURES = (
+    "host_length",
+    "host_label_length",
+    "host_digits",
+    "host_hyphens",
+    "host_depth",
+    "host_tld_spammy",
+    "host_spam_tokens",
+    "host_vowel_ratio",
+    "host_entropy",
+    "host_is_ip",
+    "host_www",
+)
+
+
 def _entropy(text: str) -> float:
     if not text:
         return 0.0
@@ -124,7 +139,8 @@ def hostname_features(hosts: Sequence[str]) -> pd.DataFrame:
             }
         )
     index = hosts.index if isinstance(hosts, pd.Series) else None
-    return pd.DataFrame(rows, index=index)
+    # Explicit columns: no hosts must still give the same (empty) columns.
+    return pd.DataFrame(rows, index=index, columns=HOSTNAME_FEATURES, dtype=float)
 
 
 def url_features(df: pd.DataFrame) -> pd.DataFrame:

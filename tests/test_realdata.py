@@ -109,6 +109,12 @@ def test_missing_data_dir_is_one_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output and "--data-dir" in result.output
 
 
+def test_missing_file_names_it(tmp_path: Path) -> None:
+    (tmp_path / "SOURCES.md").write_text("stub", encoding="utf-8")
+    with pytest.raises(InputError, match="WEBSPAM-UK2007-hostnames.txt"):
+        realdata.run_checks(tmp_path)
+
+
 @needs_data
 @pytest.mark.slow
 def test_cli_prints_the_table_and_writes_json(tmp_path: Path) -> None:

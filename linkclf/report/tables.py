@@ -121,7 +121,7 @@ def prepare(
         if "first_seen" in scored.columns
         else pd.Series(pd.NaT, index=scored.index, dtype="datetime64[ns, UTC]")
     )
-    out["first_seen"] = seen.to_numpy()
+    out["first_seen"] = seen  # same index; to_numpy() would box every date as an object
     return out.reset_index(drop=True)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import referring_domain
+from linkclf.disavow.candidates import prepare_links
 from linkclf.errors import InputError
 
 #: Text columns shown in the report; cells ``linkclf score`` quoted for spreadsheets are
@@ -48,10 +48,13 @@ def display_text(column: pd.Series) -> pd.Series:
 
 
 def _domains(source_urls: pd.Series, given: pd.Series) -> pd.Series:
-    """The referring domain of each link: the column when filled, else from the source URL."""
-    uniques = pd.unique(source_urls[given == ""])
-    derived = {u: referring_domain(str(u)) for u in uniques}
-    return given.where(given != "", source_urls.map(derived)).fillna("")
+    """The site of each link exactly as ``linkclf disavow`` groups it: the registrable domain
+    (PSL with private suffixes) of the referring domain or source URL, and on blog platforms
+    (``x.wordpress.com``) the user's own site, never the platform."""
+    frame = pd.DataFrame(
+        {"source_url": source_urls, "referring_domain": given, "p_manipulative": 0.0}
+    )
+    return prepare_links(frame, threshold=1.0)["domain"].fillna("").astype(object)
 
 
 def prepare(

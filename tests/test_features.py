@@ -41,6 +41,24 @@ def test_generic_anchors_in_all_four_languages(anchor: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "anchor",
+    ["dit artikel", "bekijk de site", "this guide", "diese Website", "zur Seite", "plus d'infos"],
+)
+def test_anchors_made_of_generic_words_are_generic(anchor: str) -> None:
+    assert anchor_types([anchor]) == ["generic"]
+
+
+def test_a_generic_word_next_to_a_money_term_is_not_generic() -> None:
+    assert anchor_types(["lees meer over volkorenbrood"]) == ["partial"]
+
+
+def test_generic_words_never_become_money_terms() -> None:
+    # "artikel" repeated by many anchors is a phrasing habit, not what the target sells.
+    got = anchor_types(["dit artikel"] * 4 + ["artikel"])
+    assert got == ["generic"] * 5
+
+
+@pytest.mark.parametrize(
     "anchor", ["Bakkerij De Vries", "bakkerij devries", "BakkerijDeVries", "De Vries"]
 )
 def test_brand_anchor_comes_from_the_target_domain(anchor: str) -> None:

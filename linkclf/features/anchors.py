@@ -31,6 +31,22 @@ GENERIC_ANCHORS = frozenset(
     """.replace("\n", "").split("|")
 ) - {""}
 
+#: Words that say "go there" without saying what is there, in the same four languages. An anchor
+#: made of these alone (stop words aside) is generic too: "dit artikel", "this guide", "voir le
+#: site", "zur Seite", "plus d'infos" - phrasings no fixed list keeps up with.
+GENERIC_WORDS = frozenset(
+    """
+    click here this that these it read more learn see visit website site web page link links
+    source article guide post blog homepage home info information details go check out view full
+    story continue reading official
+    klik hier deze dit lees meer bekijk bezoek pagina bron artikel gids informatie weten verder
+    lezen ga naar hun officiele officiële
+    klicken klick sie diese dieser dieses diesen mehr lesen weiterlesen webseite seite quelle
+    ratgeber infos informationen erfahren zur zum besuchen
+    cliquez ici ce cet cette lien savoir lire suite voir consulter découvrir plus sur d l
+    """.split()
+)
+
 _WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+")
 STOPWORDS = frozenset(
     "the a an and of for in to on with de het een en van voor in op met der die das und für mit zu le la les un une des du et pour avec www com nl de fr org net html php".split()
@@ -68,7 +84,9 @@ def derive_money_terms(anchors: Iterable[str], brand: set[str], top: int = 8) ->
         a = (anchor or "").strip().lower()
         if not a or a in GENERIC_ANCHORS or _URLISH.match(a):
             continue
-        counts.update(w for w in set(words(a)) if w not in brand and len(w) > 2)
+        counts.update(
+            w for w in set(words(a)) if w not in brand and w not in GENERIC_WORDS and len(w) > 2
+        )
     # Ties broken by the word itself: most_common() keeps first-seen order, and that order came
     # from iterating a set of str (hash-randomised per process), so the terms - and the anchor
     # types - differed between two runs on the same rows.
@@ -90,6 +108,8 @@ def classify_anchor(anchor: str, link_type: str, brand: set[str], money: set[str
     compact = a.replace(" ", "").replace("-", "")
     if a in brand or compact in brand or (toks and all(t in brand for t in toks)):
         return "brand"
+    if toks and all(t in GENERIC_WORDS for t in toks):
+        return "generic"
     if toks and money:
         hits = sum(t in money for t in toks)
         non_brand = [t for t in toks if t not in brand]

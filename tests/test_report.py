@@ -124,6 +124,26 @@ def test_figures(scored: pd.DataFrame) -> None:
     assert kinds.set_index("kind").loc["natural", "flagged"] == 0
 
 
+def _weekly(counts: list[int]) -> pd.DataFrame:
+    dates = [
+        (pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=w)).strftime("%Y-%m-%d")
+        for w, n in enumerate(counts)
+        for _ in range(n)
+    ]
+    return tables.prepare(pd.DataFrame({"p_manipulative": 0.1, "flag": "0", "first_seen": dates}))
+
+
+def test_a_steadily_growing_profile_has_no_burst() -> None:
+    line, unit = tables.timeline(_weekly(list(range(4, 40, 2))))
+    assert unit == "week" and not line["burst"].any()
+
+
+def test_a_jump_is_a_burst_and_weeks_start_on_monday() -> None:
+    line, _ = tables.timeline(_weekly([6, 5, 7, 6, 5, 6, 40, 6, 5]))
+    assert line.loc[line["burst"], "period"].tolist() == ["2025-02-17"]
+    assert pd.Timestamp(line["period"].iloc[0]).day_name() == "Monday"
+
+
 def test_threshold_overrides_the_flag_column(scored: pd.DataFrame) -> None:
     links = tables.prepare(scored, threshold=0.9)
     assert links["flagged"].sum() == (pd.to_numeric(scored["p_manipulative"]) >= 0.9).sum()

@@ -224,7 +224,8 @@ def _timeline(links: pd.DataFrame) -> str:
     rule = (
         f"<p class='note'>Links per {unit} (the {unit} starting on the date shown). A triangle "
         f"marks a burst: at least {tables.BURST_MIN_LINKS} links and "
-        f"{tables.BURST_FACTOR:g}× the median {unit} with links. Bought links often arrive in "
+        f"{tables.BURST_MIN_SHARE:.0%} of all dated links, and {tables.BURST_FACTOR:g}× the "
+        f"mean of the {tables.BURST_WINDOW} {unit}s before it. Bought links often arrive in "
         "bursts; so do links after press coverage, which is why a burst is a signal, not a "
         "verdict.</p>"
     )

@@ -32,10 +32,14 @@ TEXT_COLUMNS = (
 REPORT_COLUMNS = (*TEXT_COLUMNS, "p_manipulative", "flag", "first_seen", "threshold", "model")
 #: Bins of the score histogram over [0, 1].
 N_BINS = 20
-#: A week is a burst when it has at least this many links ...
+#: A period (week or month) is a burst when it has at least this many links ...
 BURST_MIN_LINKS = 5
-#: ... and at least this many times the median of the weeks that have links.
+#: ... and this share of all dated links (a few links after a quiet year are not a burst) ...
+BURST_MIN_SHARE = 0.01
+#: ... and this many times the mean of the :data:`BURST_WINDOW` periods before it (a profile
+#: that grows steadily has no bursts; one that jumps has).
 BURST_FACTOR = 3.0
+BURST_WINDOW = 12
 #: Beyond this many weeks the timeline counts months (bars would be thinner than a pixel).
 MAX_WEEKS = 156
 
@@ -286,7 +290,7 @@ def timeline(links: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         return pd.DataFrame(columns=["period", "natural", "flagged", "total", "burst"]), "week"
     dates = seen["first_seen"].dt.tz_convert("UTC").dt.tz_localize(None)
     weeks = (dates.max() - dates.min()).days / 7
-    unit, freq = ("week", "W-MON") if weeks <= MAX_WEEKS else ("month", "M")
+    unit, freq = ("week", "W-SUN") if weeks <= MAX_WEEKS else ("month", "M")
     period = dates.dt.to_period(freq)
     counts = (
         pd.crosstab(period, seen["flagged"])
@@ -296,9 +300,12 @@ def timeline(links: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     full = pd.period_range(period.min(), period.max(), freq=freq)
     counts = counts.reindex(full, fill_value=0)
     counts["total"] = counts["natural"] + counts["flagged"]
-    busy = counts.loc[counts["total"] > 0, "total"]
-    cut = max(BURST_MIN_LINKS, BURST_FACTOR * float(busy.median())) if len(busy) else np.inf
-    counts["burst"] = counts["total"] >= cut
+    totals = counts["total"].astype(float)
+    # Before three periods of history, compare with the median period that has links.
+    baseline = totals.shift(1).rolling(BURST_WINDOW, min_periods=3).mean()
+    baseline = baseline.fillna(float(totals[totals > 0].median()))
+    floor = max(BURST_MIN_LINKS, BURST_MIN_SHARE * float(totals.sum()))
+    counts["burst"] = (totals >= floor) & (totals >= BURST_FACTOR * baseline)
     labels = [
         p.start_time.strftime("%Y-%m-%d" if unit == "week" else "%Y-%m") for p in counts.index
     ]

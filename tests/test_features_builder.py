@@ -82,6 +82,21 @@ def test_relevance_cosines_are_nan_when_a_text_is_missing(fitted: FeatureBuilder
     assert bare[emb].isna().all() and full[emb].notna().all()
 
 
+def test_language_mismatch_is_against_the_targets_majority(fitted: FeatureBuilder) -> None:
+    other = "https://www.fietsen-jansen.nl/"
+    rows = [("nl", TARGET), ("nl", TARGET), ("nl", TARGET), ("de", TARGET), (None, TARGET)]
+    rows += [(None, other)]
+    df = pd.DataFrame(
+        [
+            {"source_url": f"https://s{i}.nl/p", "target_url": t, "language": lang}
+            for i, (lang, t) in enumerate(rows)
+        ]
+    )
+    got = fitted.transform(df)["language_mismatch"].tolist()
+    assert got[:4] == [0.0, 0.0, 0.0, 1.0]
+    assert np.isnan(got[4]) and np.isnan(got[5])  # unknown language; target with none known
+
+
 def test_transform_of_no_rows_gives_the_fitted_columns(
     fitted: FeatureBuilder, train: pd.DataFrame
 ) -> None:

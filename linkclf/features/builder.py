@@ -54,6 +54,17 @@ def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return dot
 
 
+def _majority(groups: pd.Series, values: pd.Series) -> pd.Series:
+    """Most frequent non-missing value of each group, per row (ties: the smallest value, as
+    Series.mode), missing for a group without values. Vectorised: a per-group mode() cost
+    ~2 ms per target site."""
+    known = pd.DataFrame({"g": groups, "v": values}).dropna()
+    counts = known.groupby(["g", "v"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["g", "n", "v"], ascending=[True, False, True])
+    top = counts.drop_duplicates("g").set_index("g")["v"]
+    return pd.Series(groups.map(top).to_numpy(), index=groups.index, dtype="string")
+
+
 def _topic_text(target_url: str) -> str:
     brand = max(brand_tokens(target_url), key=len) if target_url else ""
     return " ".join([brand.replace("-", " "), *target_terms(target_url)]).strip()
@@ -173,9 +184,7 @@ class FeatureBuilder:
         out["cos_title_profile"] = _cos(emb["title"], centres)
         out["cos_context_profile"] = _cos(emb["context"], centres)
         lang = df["language"].astype("string")
-        majority = lang.groupby(pd.Series(targets, index=df.index)).transform(
-            lambda s: s.mode().iloc[0] if s.notna().any() else pd.NA
-        )
+        majority = _majority(pd.Series(targets, index=df.index), lang)
         out["language_mismatch"] = np.where(
             lang.notna() & majority.notna(), (lang != majority).astype(float), np.nan
         )

@@ -218,3 +218,26 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(app, ["report", "--help"])
     assert result.exit_code == 0
     assert "linkclf report scored.csv -o report.html" in result.output
+
+
+@pytest.mark.slow
+def test_report_of_a_real_score_run(tmp_path: Path) -> None:
+    """`linkclf score` with the shipped model, then `linkclf report` on its output."""
+    repo = Path(__file__).resolve().parents[1]
+    model, sample = repo / "models" / "default", repo / "datasets" / "samples" / "sample-links.csv"
+    if not (model / "model.json").is_file() or not sample.is_file():
+        pytest.skip("the shipped model or the sample export is absent")
+    # 400 links of the canonical sample keep the (cold-cache) embedding step short.
+    export, scored, out = tmp_path / "links.csv", tmp_path / "scored.csv", tmp_path / "report.html"
+    pd.read_csv(sample, dtype=str, keep_default_na=False).head(400).to_csv(export, index=False)
+    runner = CliRunner()
+    result = runner.invoke(app, ["score", str(export), "-o", str(scored), "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["report", str(scored), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    n_links = len(pd.read_csv(scored, usecols=["p_manipulative"]))
+    assert f"<b>{n_links:,}</b>links" in html
+    for name in SECTIONS:
+        assert f"<h2>{name}</h2>" in html
+    assert "Disavow candidates" in html and "candidates by the rule of" in html

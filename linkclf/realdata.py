@@ -74,9 +74,16 @@ class Metric:
 
 
 def locate(data_dir: str | os.PathLike[str] | None = None) -> Path | None:
-    """The real-data folder if it exists (``data_dir`` or ``../shared/data/real``), else None."""
-    path = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
-    return path if (path / "SOURCES.md").is_file() else None
+    """The real-data folder if it exists, else None.
+
+    ``data_dir`` when given; otherwise ``../shared/data/real`` from the working directory
+    (the project root), then beside the source checkout this module was imported from.
+    """
+    if data_dir is not None:
+        candidates = [Path(data_dir)]
+    else:
+        candidates = [Path.cwd().parent / "shared" / "data" / "real", DEFAULT_DATA_DIR]
+    return next((p for p in candidates if (p / "SOURCES.md").is_file()), None)
 
 
 def bootstrap(

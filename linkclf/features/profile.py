@@ -20,6 +20,24 @@ def _subnet(ip: str) -> str:
 
 
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
+    """Aggregates over the rows of ``df`` per (target site, referring domain) and per target.
+
+    Parameters
+    ----------
+    df : canonical links (conformed).
+    anchor_type : the anchor type of each row (``anchor_features(df).attrs["anchor_type"]``).
+
+    Returns
+    -------
+    pd.DataFrame
+        ``domain_*`` (family profile_domain): links and distinct pages from this referring
+        domain to this target, its sitewide and off-content (footer/sidebar/nav/header) shares,
+        the share of its links with this link's anchor. ``target_*``, ``same_anchor_domains``,
+        ``burst_*``, ``ip_subnet_domains`` (family profile_target): the target's links and
+        referring domains, anchor-type shares, how many referring domains use this anchor, the
+        share of the target's dated links first seen in this link's 7-day window (and that
+        window's count over the median week), referring domains in this link's IPv4 /24.
+    """
     frame = pd.DataFrame(
         {
             "target": map_unique(df["target_url"], lambda u: registrable_domain(hostname(u))),

@@ -16,6 +16,8 @@ def _flag(series: pd.Series) -> np.ndarray:
 
 
 def rel_features(df: pd.DataFrame) -> pd.DataFrame:
+    """nofollow / ugc / sponsored as 0/1 (NaN when the export does not say), ``rel_any``, and a
+    one-hot of the link type (NaN when unknown). Family ``rel``."""
     out = pd.DataFrame(index=df.index)
     for col in ("nofollow", "ugc", "sponsored"):
         out[col] = _flag(df[col])
@@ -31,6 +33,9 @@ def rel_features(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def placement_features(df: pd.DataFrame) -> pd.DataFrame:
+    """One-hot placement (NaN when unknown), sitewide, words left/right of the link and whether
+    there are words on both sides (NaN when the export has no context), title length.
+    Family ``placement``."""
     out = pd.DataFrame(index=df.index)
     placement = df["placement"].astype("string")
     known = (placement.notna() & (placement != "unknown")).to_numpy()
@@ -57,6 +62,8 @@ def placement_features(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def authority_features(df: pd.DataFrame) -> pd.DataFrame:
+    """Vendor metrics as exported (NaN when absent, never 0) and trust_flow / citation_flow when
+    both are known. Family ``authority``."""
     out = pd.DataFrame(index=df.index)
     for col in METRIC_FIELDS:
         out[col] = df[col].astype(float).to_numpy()

@@ -12,6 +12,7 @@ from linkclf.features import hostname_features
 from linkclf.features.anchors import anchor_features
 from linkclf.features.profile import profile_features
 from linkclf.features.structure import authority_features, placement_features, rel_features
+from linkclf.features.url import url_features
 from linkclf.schema import conform
 
 TARGET = "https://www.bakkerij-devries.nl/brood/volkorenbrood"
@@ -189,6 +190,29 @@ def test_hostname_features_accept_urls_and_keep_a_series_index() -> None:
 
 
 # -- rel, metrics, placement, context --------------------------------------------------------------
+def test_source_path_footprints_and_shape() -> None:
+    df = links(
+        [
+            {"source_url": "https://blog.nl/write-for-us/guest-post-tips"},
+            {"source_url": "https://www.kapper.de/links.html"},
+            {"source_url": "http://bookmarks.example/directory/food?page=2"},
+            {"source_url": "https://news.fr/sponsored/article-1"},
+            {"source_url": "https://forum.nl/showthread.php?t=9#respond"},
+            {"source_url": "https://promo-comments-directory.nl/"},  # words in the host only
+            {"source_url": "https://shop.bakkerij-devries.nl/recepten"},  # the target's own site
+        ]
+    )
+    X = url_features(df)
+    flags = ["path_guest_post", "path_links_page", "path_directory", "path_sponsored"]
+    flags += ["path_comment"]
+    got = X[flags].to_numpy()
+    np.testing.assert_array_equal(got[:5], np.eye(5))
+    assert not got[5:].any()
+    assert list(X["path_has_query"]) == [0, 0, 1, 0, 1, 0, 0]
+    assert list(X["path_depth"]) == [2, 1, 2, 2, 1, 1, 1]
+    assert list(X["same_site"]) == [0, 0, 0, 0, 0, 0, 1]
+
+
 def test_rel_flags_are_nan_when_the_export_has_none_never_zero() -> None:
     df = links(
         [

@@ -152,10 +152,12 @@ def url_features(df: pd.DataFrame) -> pd.DataFrame:
     table.index = uniq
     out = table.loc[hosts.to_numpy()].set_index(df.index)
     lower = sources.str.lower()
+    # Path, query and fragment: footprints are matched there only, so that a host such as
+    # promo-bakkerij.nl is not a "sponsored" path (host words are host_spam_tokens' job).
+    path = lower.str.replace(r"^(?:[a-z][a-z0-9+.-]*://)?[^/?#]*", "", regex=True)
     for name, needles in PATH_FOOTPRINTS.items():
         pattern = "|".join(re.escape(n) for n in needles)
-        out[name] = lower.str.contains(pattern, regex=True).astype(float).to_numpy()
-    path = lower.str.replace(r"^[a-z]+://[^/]*", "", regex=True)
+        out[name] = path.str.contains(pattern, regex=True).astype(float).to_numpy()
     out["path_depth"] = path.str.count("/").astype(float).to_numpy()
     out["path_length"] = path.str.len().astype(float).to_numpy()
     out["path_has_query"] = path.str.contains("?", regex=False).astype(float).to_numpy()

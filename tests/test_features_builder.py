@@ -133,6 +133,20 @@ def test_load_of_a_missing_directory_is_a_model_error(tmp_path: Path) -> None:
         FeatureBuilder.load(tmp_path / "nope", HashingEmbedder(32))
 
 
+def test_load_of_a_damaged_array_is_a_model_error(fitted: FeatureBuilder, tmp_path: Path) -> None:
+    fitted.save(tmp_path / "features")
+    (tmp_path / "features" / "context_components.npy").write_bytes(b"not an array")
+    with pytest.raises(ModelError, match="context_components.npy"):
+        FeatureBuilder.load(tmp_path / "features", HashingEmbedder(32))
+
+
+def test_load_refuses_arrays_of_another_width(fitted: FeatureBuilder, tmp_path: Path) -> None:
+    fitted.save(tmp_path / "features")
+    np.save(tmp_path / "features" / "anchor_mean.npy", np.zeros(7, np.float32))
+    with pytest.raises(ModelError, match="shape"):
+        FeatureBuilder.load(tmp_path / "features", HashingEmbedder(32))
+
+
 def test_refit_on_the_same_rows_gives_the_same_projection(train: pd.DataFrame) -> None:
     a = FeatureBuilder(HashingEmbedder(32), n_components=4).fit(train)
     b = FeatureBuilder(HashingEmbedder(32), n_components=4).fit(

@@ -6,6 +6,7 @@ fixed function of the links, so a saved builder is a JSON config plus four array
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,12 @@ from linkclf.features.embed import Embedder
 from linkclf.features.profile import profile_features
 from linkclf.features.structure import authority_features, placement_features, rel_features
 from linkclf.features.url import url_features
+from linkclf.io import write_bytes_atomic, write_text_atomic
 from linkclf.schema import conform
 
 FEATURES_FORMAT = "linkclf-features/1"
+#: Learned arrays, saved as <name without the trailing underscore>.npy.
+_ARRAYS = ("anchor_mean_", "anchor_components_", "context_mean_", "context_components_")
 
 
 def _family(name: str) -> str:
@@ -200,6 +204,10 @@ class FeatureBuilder:
 
     # -- persistence --------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
+        """Write ``features.json`` and the four projection arrays (.npy, no pickle) to ``path``.
+
+        Each file is written atomically; a whole model directory is made atomic by its caller.
+        """
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         config: dict[str, Any] = {
@@ -210,9 +218,11 @@ class FeatureBuilder:
             "feature_names": self.feature_names_,
             "families": self.families_,
         }
-        (out / "features.json").write_text(json.dumps(config, indent=2, sort_keys=True))
-        for name in ("anchor_mean_", "anchor_components_", "context_mean_", "context_components_"):
-            np.save(out / f"{name.rstrip('_')}.npy", getattr(self, name), allow_pickle=False)
+        write_text_atomic(out / "features.json", json.dumps(config, indent=2, sort_keys=True))
+        for name in _ARRAYS:
+            buffer = io.BytesIO()
+            np.save(buffer, getattr(self, name), allow_pickle=False)
+            write_bytes_atomic(out / f"{name.rstrip('_')}.npy", buffer.getvalue())
 
     @classmethod
     def load(cls, path: str | Path, embedder: Embedder) -> FeatureBuilder:
@@ -242,8 +252,31 @@ class FeatureBuilder:
             n_components=int(config["n_components"]),
             money_terms=config.get("money_terms"),
         )
-        for name in ("anchor_mean_", "anchor_components_", "context_mean_", "context_components_"):
-            setattr(builder, name, np.load(root / f"{name.rstrip('_')}.npy", allow_pickle=False))
+        for name in _ARRAYS:
+            file = root / f"{name.rstrip('_')}.npy"
+            try:
+                array = np.load(file, allow_pickle=False)
+            except (OSError, ValueError) as exc:
+                raise ModelError(
+                    "the projection arrays written at training",
+                    str(exc),
+                    "retrain the model",
+                    str(file),
+                ) from None
+            if name.endswith("mean_"):
+                ok, expected = array.shape == (embedder.dim,), f"({embedder.dim},)"
+            else:  # at most n_components rows (fewer when the embedder is narrower)
+                ok = array.ndim == 2 and array.shape[1] == embedder.dim
+                ok = ok and array.shape[0] <= builder.n_components
+                expected = f"(<= {builder.n_components}, {embedder.dim})"
+            if not ok:
+                raise ModelError(
+                    f"an array of shape {expected} for embedder {embedder.name}",
+                    f"shape {array.shape}",
+                    "retrain the model",
+                    str(file),
+                )
+            setattr(builder, name, array)
         builder.feature_names_ = list(config["feature_names"])
         builder.families_ = dict(config["families"])
         return builder

@@ -198,7 +198,9 @@ def combined_auc(df: pd.DataFrame, seed: int = 0) -> dict[str, float]:
             n_estimators=200, learning_rate=0.05, num_leaves=31, n_jobs=1, seed=seed, verbose=-1
         )
         model.fit(features[train], y[train])
-        out[name] = float(roc_auc_score(y[test], np.asarray(model.predict_proba(features[test]))[:, 1]))
+        out[name] = float(
+            roc_auc_score(y[test], np.asarray(model.predict_proba(features[test]))[:, 1])
+        )
     return out
 
 

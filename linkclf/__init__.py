@@ -1,7 +1,33 @@
-"""linkclf: tell natural backlinks from manipulative ones."""
+"""linkclf: tell natural backlinks from manipulative ones.
+
+>>> from linkclf import LinkClassifier, read_export  # doctest: +SKIP
+>>> model = LinkClassifier.load("models/default")  # doctest: +SKIP
+>>> links = read_export("ahrefs-backlinks.tsv")  # doctest: +SKIP
+>>> p = model.predict_proba(model.features.transform(links))  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+# Imported on first use: `import linkclf` stays cheap for the CLI's --help.
+_LAZY = {
+    "LinkClassifier": "linkclf.model",
+    "FeatureBuilder": "linkclf.features",
+    "read_export": "linkclf.sources",
+    "read_exports": "linkclf.sources",
+    "score_links": "linkclf.pipeline",
+    "simulate": "linkclf.datasets",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'linkclf' has no attribute {name!r}")

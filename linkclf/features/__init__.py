@@ -4,6 +4,7 @@ aggregates, embedding relevance and projected embeddings (see docs/ARCHITECTURE.
 from __future__ import annotations
 
 from linkclf.features.builder import FeatureBuilder
+from linkclf.features.e5 import E5Embedder
 from linkclf.features.embed import (
     CachedEmbedder,
     Embedder,
@@ -14,6 +15,7 @@ from linkclf.features.url import hostname_features
 
 __all__ = [
     "CachedEmbedder",
+    "E5Embedder",
     "Embedder",
     "FeatureBuilder",
     "HashingEmbedder",

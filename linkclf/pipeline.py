@@ -35,13 +35,14 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
     out["p_manipulative"] = np.round(p, 4)
     out["flag"] = flag
     out["kind"] = model.predict_kind(X, flag)
-    if reasons:
-        contrib = model.contributions(X)
-        phrases = top_reasons(contrib, X, model.features.families_)
-        # Reasons explain a flag; for a natural link they would read as accusations.
-        out["reasons"] = ["; ".join(r) if f else "" for r, f in zip(phrases, flag, strict=True)]
-    else:
-        out["reasons"] = ""
+    out["reasons"] = ""
+    flagged = flag.astype(bool)
+    if reasons and flagged.any():
+        # Reasons explain a flag; for a natural link they would read as accusations. TreeSHAP is
+        # the costliest step of scoring, so it runs on the flagged rows only.
+        contrib = model.contributions(X[flagged])
+        phrases = top_reasons(contrib, X[flagged], model.features.families_)
+        out.loc[flagged, "reasons"] = ["; ".join(r) for r in phrases]
     return out
 
 

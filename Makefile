@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	# CPU torch from the wheel on disk first: an unpinned torch would pull a CUDA build.
-	$(VENV)/bin/pip install -q torch==2.13.0
+	$(VENV)/bin/pip install -q $(if $(wildcard /opt/wheels),--find-links /opt/wheels) torch==2.13.0
 	$(VENV)/bin/pip install -q -e '.[dev]'
 	touch $@
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -91,3 +91,43 @@ def refuse_overwrite_input(output: str | os.PathLike[str], inputs: list[str]) ->
                 fix="write the results to a new file",
                 where=str(output),
             )
+
+
+def read_csv_text(
+    path: str | os.PathLike[str], columns: Collection[str], *, what: str, fix: str
+) -> pd.DataFrame:
+    """Read the ``columns`` present in a UTF-8 CSV linkclf wrote, every cell as text.
+
+    The one place that turns pandas' read errors into a user's line: an empty file, bytes that
+    are not UTF-8, a file that does not parse. ``what`` names the expected file ("a scored CSV
+    from `linkclf score`"); ``fix`` says how to get one. Checking which columns are required is
+    the caller's business (the messages differ per command).
+    """
+    name = str(path)
+    wanted = set(columns)
+    try:
+        return pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            usecols=lambda col: col in wanted,
+            encoding="utf-8",
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            expected=f"{what} with a header row", found="an empty file", fix=fix, where=name
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            expected=f"{what} in UTF-8",
+            found="bytes that are not UTF-8",
+            fix=fix,
+            where=name,
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise InputError(
+            expected=f"{what}, comma-separated",
+            found=f"a file pandas cannot parse ({str(exc).splitlines()[0]})",
+            fix=fix,
+            where=name,
+        ) from None

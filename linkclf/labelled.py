@@ -14,6 +14,7 @@ import pandas as pd
 
 from linkclf.domains import referring_domain
 from linkclf.errors import InputError
+from linkclf.io import read_csv_text
 from linkclf.schema import labels_from_decisions, validate
 
 
@@ -35,6 +36,10 @@ def _read_one(path: str) -> pd.DataFrame:
     return read_export(path)
 
 
+#: Review-sheet columns that turn decisions into labels.
+REVIEW_KEYS = ("decision", "level", "candidate", "domain")
+
+
 def apply_review(scored: pd.DataFrame, review: pd.DataFrame, source: str) -> pd.DataFrame:
     """Label scored links from a filled-in review sheet (``linkclf disavow --review``).
 
@@ -42,7 +47,7 @@ def apply_review(scored: pd.DataFrame, review: pd.DataFrame, source: str) -> pd.
     that referring domain (a URL decision wins over its domain's). Links nobody decided on get
     no label.
     """
-    needed = {"decision", "level", "candidate", "domain"}
+    needed = set(REVIEW_KEYS)
     if not needed <= set(review.columns):
         raise InputError(
             f"a review sheet with columns {', '.join(sorted(needed))}",
@@ -74,9 +79,16 @@ def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataF
     """
     review = None
     if reviews:
-        review = pd.concat(
-            [pd.read_csv(r, dtype=str, keep_default_na=False) for r in reviews], ignore_index=True
-        )
+        sheets = [
+            read_csv_text(
+                r,
+                REVIEW_KEYS,
+                what="a review sheet from `linkclf disavow --review`",
+                fix="pass the review CSV that linkclf disavow wrote, with decisions filled in",
+            )
+            for r in reviews
+        ]
+        review = pd.concat(sheets, ignore_index=True)
     frames = []
     for path in paths:
         df = _read_one(path)

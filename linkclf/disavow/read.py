@@ -13,6 +13,7 @@ import pandas as pd
 
 from linkclf.disavow.parse import decode
 from linkclf.errors import InputError, SchemaError
+from linkclf.io import read_csv_text
 
 #: Columns a scored CSV must have (``flag`` only when no --threshold is given).
 REQUIRED_SCORED = ("source_url", "p_manipulative")
@@ -36,28 +37,12 @@ def read_scored(paths: Sequence[str | os.PathLike[str]], need_flag: bool = True)
     frames = []
     for path in paths:
         name = str(path)
-        try:
-            df = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                usecols=lambda col: col in wanted,
-                encoding="utf-8",
-            )
-        except pd.errors.EmptyDataError:
-            raise InputError(
-                expected="a scored CSV from `linkclf score` with a header row",
-                found="an empty file",
-                fix="score an export first: linkclf score EXPORT -o scored.csv",
-                where=name,
-            ) from None
-        except UnicodeDecodeError:
-            raise InputError(
-                expected="a UTF-8 scored CSV from `linkclf score`",
-                found="bytes that are not UTF-8",
-                fix="pass the CSV that `linkclf score` wrote, not the raw vendor export",
-                where=name,
-            ) from None
+        df = read_csv_text(
+            path,
+            wanted,
+            what="a scored CSV from `linkclf score`",
+            fix="score an export first: linkclf score EXPORT -o scored.csv",
+        )
         required = REQUIRED_SCORED + (("flag",) if need_flag else ())
         missing = [col for col in required if col not in df.columns]
         if missing:

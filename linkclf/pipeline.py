@@ -7,7 +7,7 @@ are a partition scored on a worker (the result is the same, row for row).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,22 @@ def _targets(df: pd.DataFrame) -> pd.Series:
     return df["target_url"].astype("string").fillna("").map(registrable_domain)
 
 
+def profile_batches(links: pd.DataFrame, max_rows: int) -> Iterator[pd.DataFrame]:
+    """Row batches of at most ``max_rows`` links (one big profile may exceed it) made of whole
+    target profiles, in order of first appearance: the unit of scoring, locally and on Dask."""
+    targets = _targets(links)
+    batch_of: dict[str, int] = {}
+    batch = size = 0
+    for target, n in targets.value_counts(sort=False).items():
+        if size and size + n > max_rows:
+            batch, size = batch + 1, 0
+        batch_of[str(target)] = batch
+        size += int(n)
+    ids = targets.map(batch_of).to_numpy()
+    for _, rows in links.groupby(ids, sort=True):
+        yield rows
+
+
 def score_links(
     model: LinkClassifier,
     links: pd.DataFrame,
@@ -58,22 +74,9 @@ def score_links(
     chunk_rows: int = 50_000,
 ) -> pd.DataFrame:
     """Score a merged export in batches of whole target profiles (bounded feature memory)."""
-    targets = _targets(links)
-    order = targets.value_counts(sort=False)
-    batches: list[list[str]] = [[]]
-    size = 0
-    for target, n in order.items():
-        if size and size + n > chunk_rows:
-            batches.append([])
-            size = 0
-        batches[-1].append(str(target))
-        size += int(n)
     parts = []
     done = 0
-    for batch in batches:
-        rows = links[targets.isin(batch).to_numpy()]
-        if rows.empty:
-            continue
+    for rows in profile_batches(links, chunk_rows):
         parts.append(score_frame(model, rows))
         done += len(rows)
         progress(f"scored {done:,}/{len(links):,} links")
@@ -131,23 +134,9 @@ def score_links_dask(
     from linkclf.distributed import dask_client
 
     with dask_client(scheduler) as client:
-        targets = _targets(links)
-        groups: list[list[str]] = []
-        current: list[str] = []
-        size = 0
-        for target, n in targets.value_counts(sort=False).items():
-            if size and size + n > partition_rows:
-                groups.append(current)
-                current, size = [], 0
-            current.append(str(target))
-            size += int(n)
-        if current:
-            groups.append(current)
         futures = [
-            client.submit(
-                _score_partition, str(model_dir), links[targets.isin(g).to_numpy()], pure=False
-            )
-            for g in groups
+            client.submit(_score_partition, str(model_dir), rows, pure=False)
+            for rows in profile_batches(links, partition_rows)
         ]
         progress(f"submitted {len(futures)} partitions to {scheduler}")
         parts = client.gather(futures)

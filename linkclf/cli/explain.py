@@ -24,6 +24,7 @@ def command(
 
     Example: linkclf explain datasets/samples/ahrefs-sample.tsv --limit 10
     """
+    import numpy as np
     import pandas as pd
 
     from linkclf.explain import top_reasons
@@ -35,17 +36,22 @@ def command(
         refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
     links = read_inputs(inputs, fmt)
+    # Profile features need the whole export; TreeSHAP (the costly part) only the rows shown.
     X = clf.features.transform(links)
-    p = clf.predict_proba(X)
-    reasons = top_reasons(clf.contributions(X), X, clf.features.families_, k=top)
+    p = clf.predict_proba(X).round(4)
+    order = np.argsort(-p, kind="stable")
+    if not output and limit:
+        order = order[:limit]
+    rows = X.iloc[order]
+    reasons = top_reasons(clf.contributions(rows), rows, clf.features.families_, k=top)
     table = pd.DataFrame(
         {
-            "source_url": links["source_url"],
-            "anchor": links["anchor"],
-            "p_manipulative": p.round(4),
+            "source_url": links["source_url"].iloc[order],
+            "anchor": links["anchor"].iloc[order],
+            "p_manipulative": p[order],
             "reasons": ["; ".join(r) for r in reasons],
         }
-    ).sort_values("p_manipulative", ascending=False, kind="stable")
+    )
     if output:
         write_csv_atomic(table, output)
         info(f"wrote {output}")

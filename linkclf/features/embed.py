@@ -11,6 +11,7 @@ import importlib.resources
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +39,27 @@ class Embedder(Protocol):
 def _normalise(vecs: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return (vecs / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def cache_root() -> Path:
+    """linkclf's cache folder: ``$LINKCLF_CACHE``, else ``~/.cache/linkclf`` (embeddings, built
+    models)."""
+    return Path(os.environ.get("LINKCLF_CACHE") or Path.home() / ".cache" / "linkclf")
+
+
+def encode_non_empty(
+    texts: list[str], dim: int, encode: Callable[[list[str]], np.ndarray]
+) -> np.ndarray:
+    """What every embedder does around its model: a zero row for an empty text (it is similar
+    to nothing), the others passed to ``encode`` shortest first (batches pad little) and
+    returned L2-normalised in their original rows."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    idx = [i for i, t in enumerate(texts) if t and t.strip()]
+    if idx:
+        order = sorted(idx, key=lambda i: len(texts[i]))
+        vecs = np.asarray(encode([texts[i] for i in order]), dtype=np.float32)
+        out[order] = _normalise(vecs.reshape(len(order), dim))
+    return out
 
 
 class SentenceTransformerEmbedder:
@@ -75,19 +97,13 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        idx = [i for i, t in enumerate(texts) if t and t.strip()]
-        if idx:
-            # Sorting by length keeps padding (wasted compute) low inside each batch.
-            order = sorted(idx, key=lambda i: len(texts[i]))
-            vecs = self._load().encode(
-                [texts[i] for i in order],
-                batch_size=self.batch_size,
-                show_progress_bar=False,
-                convert_to_numpy=True,
-            )
-            out[order] = _normalise(np.asarray(vecs))
-        return out
+        return encode_non_empty(
+            texts,
+            self.dim,
+            lambda batch: self._load().encode(
+                batch, batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True
+            ),
+        )
 
 
 class HashingEmbedder:

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
+from linkclf.features.embed import cache_root, encode_non_empty
+
 STATIC_NAME = "minilm-static"
 PCA_DIMS = 128
 
 
 def static_model_dir() -> Path:
-    root = Path(os.environ.get("LINKCLF_CACHE") or Path.home() / ".cache" / "linkclf")
-    return root / "models" / f"{STATIC_NAME}-{PCA_DIMS}"
+    return cache_root() / "models" / f"{STATIC_NAME}-{PCA_DIMS}"
 
 
 def build_static_model(target: Path) -> Path:
@@ -83,19 +84,10 @@ class StaticEmbedder:
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        idx = [i for i, t in enumerate(texts) if t and t.strip()]
-        if idx:
-            vecs = (
-                self._load()
-                .encode(
-                    [texts[i] for i in idx],
-                    batch_size=1024,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-                .astype(np.float32)
-            )
-            norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-            out[idx] = vecs / np.maximum(norms, 1e-12)
-        return out
+        return encode_non_empty(
+            texts,
+            self.dim,
+            lambda batch: self._load().encode(
+                batch, batch_size=1024, convert_to_numpy=True, show_progress_bar=False
+            ),
+        )

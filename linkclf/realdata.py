@@ -238,9 +238,10 @@ def load_uk2006(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def check_webspam(
     train: pd.DataFrame, test: pd.DataFrame, n_boot: int = 1000, seed: int = 0
-) -> tuple[dict[str, Any], DomainPrior]:
-    """Train the domain prior and the n-gram LR on ``train``, report ROC-AUC / PR-AUC on ``test``."""
-    figures, prior, _ = _compare(
+) -> tuple[dict[str, Any], DomainPrior, Any]:
+    """Train the domain prior and the n-gram LR on ``train``, report ROC-AUC / PR-AUC on ``test``;
+    returns the figures and both fitted models."""
+    return _compare(
         train["host"].tolist(),
         train["y"].to_numpy(),
         test["host"].tolist(),
@@ -248,7 +249,6 @@ def check_webspam(
         n_boot,
         seed,
     )
-    return figures, prior
 
 
 # --- disavowed vs trusted domains -------------------------------------------------------------
@@ -401,14 +401,7 @@ def run_checks(
             fix="pass --data-dir PATH to the folder; the data are not shipped with linkclf",
         )
     train, test = load_uk2007(root)
-    uk2007, prior, lr = _compare(
-        train["host"].tolist(),
-        train["y"].to_numpy(),
-        test["host"].tolist(),
-        test["y"].to_numpy(),
-        n_boot,
-        seed,
-    )
+    uk2007, prior, lr = check_webspam(train, test, n_boot, seed)
     uk2007["reference_roc_auc"] = {
         "hostname_lr_published": REFERENCE_HOSTNAME_LR,
         "wsc2008_best_full_features": REFERENCE_WSC2008_BEST,
@@ -421,6 +414,6 @@ def run_checks(
     }
     if uk2006:
         train6, test6 = load_uk2006(root)
-        out["webspam_uk2006_set1_to_set2"], _ = check_webspam(train6, test6, n_boot, seed)
+        out["webspam_uk2006_set1_to_set2"], _, _ = check_webspam(train6, test6, n_boot, seed)
     out["disavowed_vs_trusted"] = check_disavowed_vs_trusted(root, prior, lr, n_boot, seed)
     return out

@@ -4,11 +4,16 @@ MLflow store and embedding cache per test session."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+
+from linkclf.features import FeatureBuilder, HashingEmbedder
+from linkclf.schema import conform
+from linkclf.splits import grouped_three_way
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_REAL = REPO.parent / "shared" / "data" / "real"
@@ -73,3 +78,24 @@ def labelled_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("data") / "labelled.csv"
     make_links().to_csv(path, index=False)
     return path
+
+
+@dataclass
+class TinySetup:
+    """A small labelled set, its grouped split and hashing features fitted on the training rows."""
+
+    data: pd.DataFrame
+    X: pd.DataFrame
+    y: np.ndarray
+    train: np.ndarray
+    valid: np.ndarray
+    test: np.ndarray
+    features: FeatureBuilder
+
+
+def tiny_setup(n_targets: int = 30, seed: int = 0) -> TinySetup:
+    data = conform(make_links(n_targets=n_targets, seed=seed))
+    train, valid, test = grouped_three_way(data, seed=0)
+    features = FeatureBuilder(HashingEmbedder(), n_components=4).fit(data[train])
+    X = features.transform(data)
+    return TinySetup(data, X, data["label"].to_numpy(int), train, valid, test, features)

@@ -7,25 +7,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkclf.features import FeatureBuilder, HashingEmbedder
+from linkclf.features import HashingEmbedder
 from linkclf.model import LinkClassifier
 from linkclf.pipeline import score_links, score_links_dask
-from linkclf.schema import conform
-from linkclf.splits import grouped_three_way
-from tests.conftest import make_links
+from tests.conftest import tiny_setup
 
 
 @pytest.mark.slow
 def test_dask_scores_match_local(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
-    data = conform(make_links(n_targets=12, seed=5))
-    tr, va, _ = grouped_three_way(data, seed=0)
-    features = FeatureBuilder(HashingEmbedder(), n_components=4).fit(data[tr])
-    X = features.transform(data)
-    y = data["label"].to_numpy(int)
-    model = LinkClassifier(features, num_boost_round=40).fit(X[tr], y[tr], X[va], y[va])
+    t = tiny_setup(n_targets=12, seed=5)
+    model = LinkClassifier(t.features, num_boost_round=40).fit(
+        t.X[t.train], t.y[t.train], t.X[t.valid], t.y[t.valid]
+    )
     model.save(tmp_path / "m", metrics={}, card="", extra={})
-    links = data.drop(columns=["label", "kind"])
+    links = t.data.drop(columns=["label", "kind"])
 
     local = score_links(model, links)
     with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
@@ -41,18 +37,15 @@ def test_dask_scores_match_local(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_training_on_dask_grows_a_comparable_model(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
-    data = conform(make_links(n_targets=20, seed=6))
-    tr, va, te = grouped_three_way(data, seed=0)
-    features = FeatureBuilder(HashingEmbedder(), n_components=4).fit(data[tr])
-    X = features.transform(data)
-    y = data["label"].to_numpy(int)
+    t = tiny_setup(n_targets=20, seed=6)
+    X, y, tr, va, te = t.X, t.y, t.train, t.valid, t.test
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        model = LinkClassifier(features, num_boost_round=60).fit(
+        model = LinkClassifier(t.features, num_boost_round=60).fit(
             X[tr], y[tr], X[va], y[va], client=client
         )
     from sklearn.metrics import roc_auc_score

@@ -9,11 +9,9 @@ import numpy as np
 import pytest
 
 from linkclf.errors import ModelError
-from linkclf.features import FeatureBuilder, HashingEmbedder
+from linkclf.features import HashingEmbedder
 from linkclf.model import Calibrator, LinkClassifier, choose_threshold
-from linkclf.schema import conform
-from linkclf.splits import grouped_three_way
-from tests.conftest import make_links
+from tests.conftest import tiny_setup
 
 
 def test_calibrator_is_monotone_and_bounded() -> None:
@@ -35,12 +33,9 @@ def test_threshold_favours_precision() -> None:
 
 @pytest.fixture(scope="module")
 def fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[LinkClassifier, object, Path]:
-    data = conform(make_links(seed=1))
-    tr, va, te = grouped_three_way(data, seed=0)
-    features = FeatureBuilder(HashingEmbedder(), n_components=4).fit(data[tr])
-    X = features.transform(data)
-    y = data["label"].to_numpy(int)
-    clf = LinkClassifier(features, num_boost_round=80).fit(
+    t = tiny_setup(seed=1)
+    data, X, y, tr, va, te = t.data, t.X, t.y, t.train, t.valid, t.test
+    clf = LinkClassifier(t.features, num_boost_round=80).fit(
         X[tr], y[tr], X[va], y[va], data.loc[tr, "kind"]
     )
     path = tmp_path_factory.mktemp("model") / "m"

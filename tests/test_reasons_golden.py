@@ -11,24 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from linkclf.features import FeatureBuilder, HashingEmbedder
 from linkclf.model import LinkClassifier
 from linkclf.pipeline import score_links
 from linkclf.schema import conform
-from linkclf.splits import grouped_three_way
-from tests.conftest import make_links
+from tests.conftest import make_links, tiny_setup
 
 GOLDEN = Path(__file__).parent / "data" / "golden_reasons.json"
 
 
 @pytest.fixture(scope="module")
 def model() -> LinkClassifier:
-    data = conform(make_links(n_targets=20, seed=11))
-    tr, va, _ = grouped_three_way(data, seed=0)
-    features = FeatureBuilder(HashingEmbedder(), n_components=4).fit(data[tr])
-    X = features.transform(data)
-    y = data["label"].to_numpy(int)
-    return LinkClassifier(features, num_boost_round=50).fit(X[tr], y[tr], X[va], y[va])
+    t = tiny_setup(n_targets=20, seed=11)
+    return LinkClassifier(t.features, num_boost_round=50).fit(
+        t.X[t.train], t.y[t.train], t.X[t.valid], t.y[t.valid]
+    )
 
 
 def _score(model: LinkClassifier) -> list[dict[str, object]]:

@@ -35,7 +35,8 @@ def main() -> None:
     from linkclf.datasets import simulate
     from linkclf.io import write_csv_atomic
     from linkclf.model import LinkClassifier
-    from linkclf.pipeline import read_inputs, score_links
+    from linkclf.pipeline import score_links
+    from linkclf.sources import read_exports
 
     links = simulate(args.seed, n_targets=max(args.rows // 130, 1))
     export = tmp / "export.csv"
@@ -48,7 +49,7 @@ def main() -> None:
     model.features.embedder.encode(["warm-up"])
     for label in ("cold cache", "warm cache"):
         start = time.perf_counter()
-        frame = read_inputs([str(export)])
+        frame = read_exports([str(export)])
         read_s = time.perf_counter() - start
         scored = score_links(model, frame)
         total = time.perf_counter() - start

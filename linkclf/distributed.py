@@ -44,7 +44,6 @@ def fit_booster_dask(
     y_valid: np.ndarray,
     params: dict[str, Any],
     num_boost_round: int,
-    early_stopping_rounds: int,
 ) -> lgb.Booster:
     """Grow a binary booster on the cluster; return it cut at the best validation iteration."""
     import dask.dataframe as dd
@@ -67,5 +66,4 @@ def fit_booster_dask(
     booster = est.booster_
     curve = next(iter(next(iter(est.evals_result_.values())).values()))
     best = int(np.argmin(curve)) + 1 if len(curve) else booster.current_iteration()
-    del early_stopping_rounds  # the cut at the minimum subsumes patience
     return lgb.Booster(model_str=booster.model_to_string(num_iteration=best))

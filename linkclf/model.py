@@ -148,7 +148,6 @@ class LinkClassifier:
                 y_valid,
                 params,
                 self.num_boost_round,
-                self.early_stopping_rounds,
             )
         else:
             train_set = lgb.Dataset(X_train[cols], label=y_train, free_raw_data=True)

@@ -7,9 +7,8 @@ are a partition scored on a worker (the result is the same, row for row).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -142,15 +141,3 @@ def score_links_dask(
         parts = client.gather(futures)
     scores = pd.concat(parts).reindex(links.index)
     return assemble(links, scores)
-
-
-def read_inputs(
-    paths: Sequence[str], fmt: str | None = None, target: str | None = None
-) -> pd.DataFrame:
-    """Read and merge one or more exports (see linkclf.sources)."""
-    from linkclf import sources
-
-    kwargs: dict[str, Any] = {"format": fmt}
-    if target is not None:
-        kwargs["target"] = target
-    return sources.read_exports(list(paths), **kwargs)

@@ -134,32 +134,22 @@ def model_card(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _plots(model: LinkClassifier, y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
+def _plots(model: LinkClassifier, metrics: dict[str, Any]) -> dict[str, Any]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from linkclf.metrics import reliability
+    from linkclf.evaluate import reliability_figure
 
-    figs = {}
     imp = model.feature_importance().head(25)[::-1]
     fig, ax = plt.subplots(figsize=(7, 7))
     ax.barh(imp.index, imp.to_numpy())
     ax.set_xlabel("gain")
     ax.set_title("Feature importance (top 25)")
     fig.tight_layout()
-    figs["feature_importance.png"] = fig
-    pts = reliability(y, p)
-    fig, ax = plt.subplots(figsize=(5, 5))
-    ax.plot([0, 1], [0, 1], "--", color="grey")
-    ax.plot([r["mean_p"] for r in pts], [r["observed"] for r in pts], "o-")
-    ax.set_xlabel("predicted probability")
-    ax.set_ylabel("observed manipulative rate")
-    ax.set_title("Reliability (test split)")
-    fig.tight_layout()
-    figs["reliability.png"] = fig
-    return figs
+    # The same reliability diagram `linkclf evaluate` logs, from the test split's bins.
+    return {"feature_importance.png": fig, "reliability.png": reliability_figure(metrics)}
 
 
 def train(
@@ -274,7 +264,7 @@ def train(
                 {"threshold": model.threshold_, "best_iteration": model.booster_.best_iteration}
             )
             tracking.log_dict(metrics, "metrics.json")
-            for fname, fig in _plots(model, y[test_m], p_test).items():
+            for fname, fig in _plots(model, metrics).items():
                 tracking.log_figure(fig, fname)
             uri = tracking.log_model_dir(staging / "model")
             run_id = active.info.run_id

@@ -30,12 +30,12 @@ def command(
     from linkclf.explain import top_reasons
     from linkclf.io import refuse_overwrite_input, write_csv_atomic
     from linkclf.model import LinkClassifier
-    from linkclf.pipeline import read_inputs
+    from linkclf.sources import read_exports
 
     if output:
         refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
-    links = read_inputs(inputs, fmt)
+    links = read_exports(inputs, format=fmt)
     # Profile features need the whole export; TreeSHAP (the costly part) only the rows shown.
     X = clf.features.transform(links)
     p = clf.predict_proba(X).round(4)

@@ -34,11 +34,12 @@ def command(
     """
     from linkclf.io import refuse_overwrite_input, write_csv_atomic
     from linkclf.model import LinkClassifier
-    from linkclf.pipeline import read_inputs, score_links, score_links_dask
+    from linkclf.pipeline import score_links, score_links_dask
+    from linkclf.sources import read_exports
 
     refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
-    links = read_inputs(inputs, fmt, target)
+    links = read_exports(inputs, format=fmt, target=target)
     info(f"read {len(links):,} distinct links from {len(inputs)} file(s)")
     if dask:
         scored = score_links_dask(model, links, dask, progress=info)

@@ -84,6 +84,50 @@ def tld(host: str) -> str:
     return host.rsplit(".", 1)[-1] if "." in host else ""
 
 
+#: Blog hosts whose users' sites are subdomains but which the Public Suffix List does not list
+#: as private suffixes: a site there is its own host (``spam.wordpress.com``), never the
+#: platform. (``blogspot.com``, ``github.io``, ``netlify.app`` ... are private suffixes already.)
+HOSTED_PLATFORMS = frozenset(
+    {
+        "wordpress.com",
+        "tumblr.com",
+        "substack.com",
+        "medium.com",
+        "weebly.com",
+        "livejournal.com",
+        "typepad.com",
+        "over-blog.com",
+        "jimdo.com",
+        "webnode.com",
+        "webnode.nl",
+        "webnode.fr",
+        "hatenablog.com",
+        "wikidot.com",
+        "bravesites.com",
+        "blog.jp",
+    }
+)
+
+
+@lru_cache(maxsize=1_000_000)
+def site(url_or_host: str) -> str:
+    """The site a URL belongs to: the one answer to "which site is this?".
+
+    The registrable domain (PSL with private suffixes, punycode), except on a hosted blog
+    platform, where each user's subdomain is a site of its own:
+    ``https://www.spam.wordpress.com/p`` -> ``spam.wordpress.com``; ``https://wordpress.com/x``
+    -> ``wordpress.com``. Returns "" for an empty or unparsable URL.
+    """
+    text = (url_or_host or "").strip()
+    host = to_ascii(hostname(text)) if text else ""
+    domain = registrable_domain(host) if host else ""
+    if domain in HOSTED_PLATFORMS:
+        host = host[4:] if host.startswith("www.") else host
+        if host.endswith("." + domain):
+            return host
+    return domain
+
+
 def referring_domain(source_url: str) -> str:
-    """The site a link comes from: registrable domain of its source URL."""
-    return registrable_domain(hostname(source_url))
+    """The site a link comes from (see :func:`site`)."""
+    return site(source_url)

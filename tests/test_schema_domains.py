@@ -104,3 +104,14 @@ def test_formula_neutralisation() -> None:
     assert neutralise_formula("@SUM(1)") == "'@SUM(1)"
     assert neutralise_formula("-2+3") == "'-2+3"
     assert neutralise_formula("plain") == "plain" and neutralise_formula(3) == 3
+
+
+def test_site_is_the_registrable_domain_or_the_hosted_platform_subdomain() -> None:
+    from linkclf.domains import site
+
+    assert site("https://www.spam.wordpress.com/p") == "spam.wordpress.com"
+    assert site("https://wordpress.com/x") == "wordpress.com"
+    assert site("http://a.b.blogspot.com/x") == "b.blogspot.com"
+    assert site("https://www.bbc.co.uk/news") == "bbc.co.uk"
+    assert site("bücher.de/x") == "xn--bcher-kva.de"
+    assert site("") == ""

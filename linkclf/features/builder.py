@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname
 from linkclf.errors import ModelError
 from linkclf.features._util import map_unique
 from linkclf.features.anchors import anchor_features, brand_tokens, target_terms
@@ -177,7 +176,7 @@ class FeatureBuilder:
         out["cos_title_topic"] = _cos(emb["title"], emb["topic"])
         out["cos_anchor_context"] = _cos(emb["anchor"], emb["context"])
         # The profile's own centre: most links to a site are about what the site is about.
-        targets = map_unique(df["target_url"], hostname)
+        targets = df["target_site"].astype("string").fillna("").to_numpy(dtype=object)
         centre_of: dict[str, np.ndarray] = {}
         for t in pd.unique(targets):
             rows = emb["title"][targets == t]

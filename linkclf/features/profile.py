@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname, referring_domain, registrable_domain
 from linkclf.features._util import map_unique
+from linkclf.schema import site_column
 
 
 def _subnet(ip: str) -> str:
@@ -40,8 +40,8 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     """
     frame = pd.DataFrame(
         {
-            "target": map_unique(df["target_url"], lambda u: registrable_domain(hostname(u))),
-            "domain": map_unique(df["source_url"], referring_domain),
+            "target": site_column(df, "target_site").to_numpy(dtype=object),
+            "domain": site_column(df, "referring_domain").to_numpy(dtype=object),
             "page": df["source_url"].astype("string").fillna("").to_numpy(),
             "anchor": df["anchor"].astype("string").fillna("").str.strip().str.lower().to_numpy(),
             "atype": anchor_type,

@@ -16,6 +16,7 @@ from linkclf.domains import site
 from linkclf.errors import InputError
 from linkclf.io import read_csv_text
 from linkclf.schema import labels_from_decisions, site_column, validate
+from linkclf.scored import without_predictions
 
 
 def _read_one(path: str) -> pd.DataFrame:
@@ -96,7 +97,8 @@ def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataF
         review = pd.concat(sheets, ignore_index=True)
     frames = []
     for path in paths:
-        df = _read_one(path)
+        # What a model predicted (predicted_kind, or kind in older scored files) is never a label.
+        df = without_predictions(_read_one(path))
         unlabelled = "label" not in df.columns or df["label"].isna().all()
         if unlabelled and "decision" not in df.columns and review is not None:
             df = apply_review(df, review, ", ".join(reviews))

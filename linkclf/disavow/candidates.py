@@ -32,6 +32,7 @@ Level = Literal["domain", "url"]
 #: How many example anchors / URLs a candidate keeps for the review sheet.
 N_EXAMPLES = 3
 
+
 @dataclass(frozen=True)
 class DomainRule:
     """When a referring domain is disavowed whole rather than page by page.

@@ -151,8 +151,8 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
     link_types = df["link_type"].astype("string").fillna("").tolist()
     target_site = site_column(df, "target_site").to_numpy(dtype=object)
     by_site: dict[str, list[int]] = {}
-    for i, site in enumerate(target_site):
-        by_site.setdefault(site, []).append(i)
+    for i, target in enumerate(target_site):
+        by_site.setdefault(target, []).append(i)
     types = np.empty(len(df), dtype=object)
     for rows in by_site.values():
         brand = brand_tokens(targets[rows[0]])

@@ -19,6 +19,13 @@ def _subnet(ip: str) -> str:
     return ".".join(parts[:3]) if len(parts) == 4 else ""
 
 
+def _offpage(placement: pd.Series) -> np.ndarray:
+    text = placement.astype("string")
+    known = (text.notna() & (text != "unknown")).to_numpy(dtype=bool)
+    off = text.isin(["footer", "sidebar", "nav", "header"]).fillna(False).to_numpy(dtype=float)
+    return np.where(known, off, np.nan)
+
+
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     """Aggregates over the rows of ``df`` per (target site, referring domain) and per target.
 
@@ -49,11 +56,8 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
             .astype("boolean")
             .astype("Float64")
             .to_numpy(dtype=float, na_value=np.nan),
-            "offpage": df["placement"]
-            .astype("string")
-            .isin(["footer", "sidebar", "nav", "header"])
-            .fillna(False)
-            .to_numpy(float),
+            # Unknown placement stays NaN (the mean skips it): a missing value is never evidence.
+            "offpage": _offpage(df["placement"]),
             "subnet": map_unique(df["source_ip"], _subnet),
             "week": pd.to_datetime(df["first_seen"], utc=True, errors="coerce")
             .dt.floor("7D")

@@ -6,7 +6,7 @@ Usage: python benchmarks/compare_embedders.py [--sites 100] [--embedders minilm-
 Takes every link of ``--sites`` target sites of datasets/default/links.csv.gz (chosen by a stable
 hash, so the subset is the same in every run) and, for each embedder, fits the project's own
 recipe (FeatureBuilder fitted on the training rows -> LinkClassifier with early stopping,
-calibration and threshold on validation, as linkclf.train.fit_on_masks does) on two splits:
+calibration and threshold on validation, as linkclf.recipe.fit_on_masks does) on two splits:
 
 - ``grouped``: grouped_three_way by referring domain (one figure per ``--seeds`` seed);
 - ``language``: train/valid on every other language, test on linkclf.datasets.HOLDOUT_LANGUAGE
@@ -73,7 +73,7 @@ def evaluate_embedder(
     from linkclf.embedders import make_embedder
     from linkclf.features import FeatureBuilder
     from linkclf.metrics import point_metrics
-    from linkclf.train import EMBEDDING_FAMILIES, fit_on_masks
+    from linkclf.recipe import EMBEDDING_FAMILIES, fit_on_masks
 
     # "none" needs a builder too (for the non-text features); its text families are excluded.
     embedder = make_embedder("minilm-static" if name == "none" else name)
@@ -88,7 +88,7 @@ def evaluate_embedder(
             features = FeatureBuilder(embedder, n_components=16).fit(data[train_m])
             X = features.transform(data)
             model = fit_on_masks(features, X, data, train_m, valid_m, cfg, exclude=exclude)
-            m = point_metrics(y[test_m], model.predict_proba(X[test_m]), model.threshold_)
+            m = point_metrics(y[test_m], model.p_manipulative(X[test_m]), model.threshold_)
             rows.append(
                 {
                     "embedder": name,

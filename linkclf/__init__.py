@@ -3,7 +3,7 @@
 >>> from linkclf import LinkClassifier, read_export  # doctest: +SKIP
 >>> model = LinkClassifier.load("models/default")  # doctest: +SKIP
 >>> links = read_export("ahrefs-backlinks.tsv")  # doctest: +SKIP
->>> p = model.predict_proba(model.features.transform(links))  # doctest: +SKIP
+>>> p = model.predict_proba(model.features.transform(links))[:, 1]  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkclf.domains import referring_domain
+from linkclf.domains import site
 from linkclf.errors import InputError
 from linkclf.io import read_csv_text
-from linkclf.schema import labels_from_decisions, validate
+from linkclf.schema import labels_from_decisions, site_column, validate
+from linkclf.scored import without_predictions
 
 
 def _read_one(path: str) -> pd.DataFrame:
@@ -59,11 +60,15 @@ def apply_review(scored: pd.DataFrame, review: pd.DataFrame, source: str) -> pd.
     decided = decided[decided["label"].notna()]
     domain_rows = decided[decided["level"] == "domain"]
     url_rows = decided[decided["level"] == "url"]
-    by_domain = pd.Series(domain_rows["label"].to_numpy(), index=domain_rows["domain"].astype(str))
+    # The sheet's domain is a site as linkclf.domains.site() names it (``spam.wordpress.com``,
+    # never ``wordpress.com``); it is matched against the links' ``referring_domain`` column,
+    # the same function's answer, so a decision labels every link of that site and no other.
+    sheet_sites = domain_rows["domain"].astype("string").fillna("").map(site)
+    by_domain = pd.Series(domain_rows["label"].to_numpy(), index=sheet_sites.astype(str))
     by_url = pd.Series(url_rows["label"].to_numpy(), index=url_rows["candidate"].astype(str))
     by_domain = by_domain[~by_domain.index.duplicated(keep="last")]
     by_url = by_url[~by_url.index.duplicated(keep="last")]
-    domains = scored["source_url"].astype("string").fillna("").map(referring_domain)
+    domains = site_column(scored, "referring_domain")
     labels = domains.map(by_domain)
     labels = scored["source_url"].astype("string").map(by_url).fillna(labels)
     out = scored.assign(label=pd.to_numeric(labels, errors="coerce").astype("Int8"))
@@ -71,7 +76,8 @@ def apply_review(scored: pd.DataFrame, review: pd.DataFrame, source: str) -> pd.
 
 
 def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataFrame:
-    """Read, concatenate and validate labelled links; adds ``referring_domain``.
+    """Read, concatenate and validate labelled links (conformed: with ``referring_domain`` and
+    ``target_site``).
 
     Rows whose decision is neither ``disavow`` nor ``keep`` (blank on the review sheet) are
     dropped: an undecided link is not a label. With ``reviews``, files without a label column
@@ -91,7 +97,8 @@ def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataF
         review = pd.concat(sheets, ignore_index=True)
     frames = []
     for path in paths:
-        df = _read_one(path)
+        # What a model predicted (predicted_kind, or kind in older scored files) is never a label.
+        df = without_predictions(_read_one(path))
         unlabelled = "label" not in df.columns or df["label"].isna().all()
         if unlabelled and "decision" not in df.columns and review is not None:
             df = apply_review(df, review, ", ".join(reviews))
@@ -113,5 +120,4 @@ def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataF
             "add links of the other class (e.g. the shipped datasets/default/links.csv.gz)",
             ", ".join(paths),
         )
-    data["referring_domain"] = data["source_url"].map(referring_domain)
     return data

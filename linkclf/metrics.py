@@ -9,7 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+from linkclf.schema import MANIPULATIVE_KINDS
+from linkclf.splits import domain_groups
 
 
 def _safe(fn: Any, y: np.ndarray, p: np.ndarray) -> float:
@@ -98,3 +102,54 @@ def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, 
                 }
             )
     return rows
+
+
+def split_metrics(
+    df: pd.DataFrame,
+    y: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    cfg: dict[str, Any],
+    ci: bool = True,
+) -> dict[str, Any]:
+    """Figures on one held-out split: overall (+CI), per kind, per language, reliability."""
+    out: dict[str, Any] = {"test": point_metrics(y, p, threshold)}
+    groups = domain_groups(df).to_numpy()
+    if ci:
+        out["test_ci"] = bootstrap_ci(
+            y, p, groups, threshold, n_boot=int(cfg.get("evaluation", {}).get("bootstrap", 200))
+        )
+        out["reliability"] = reliability(y, p)
+        kinds = df["kind"].astype("string").fillna("")
+        natural = y == 0
+        per_kind = {}
+        for kind in MANIPULATIVE_KINDS:
+            mask = (kinds == kind).to_numpy() & (y == 1)
+            if mask.sum() >= 5:
+                both = mask | natural
+                m = point_metrics(y[both], p[both], threshold, ks=())
+                per_kind[kind] = {
+                    "n": int(mask.sum()),
+                    "roc_auc": m["roc_auc"],
+                    "recall_at_threshold": m["recall_at_threshold"],
+                }
+        out["per_kind"] = per_kind
+        per_lang = {}
+        if "language" in df.columns:
+            langs = df["language"].astype("string").fillna("?")
+            for lang in sorted(langs.unique()):
+                mask = (langs == lang).to_numpy()
+                if mask.sum() >= 20:
+                    m = point_metrics(y[mask], p[mask], threshold, ks=())
+                    per_lang[lang] = {
+                        k: m[k]
+                        for k in (
+                            "n",
+                            "roc_auc",
+                            "pr_auc",
+                            "precision_at_threshold",
+                            "recall_at_threshold",
+                        )
+                    }
+        out["per_language"] = per_lang
+    return out

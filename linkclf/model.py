@@ -16,10 +16,11 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from linkclf import __version__
 from linkclf.errors import ModelError
-from linkclf.features import FeatureBuilder
+from linkclf.features import FeatureBuilder, catalogue
 from linkclf.schema import MANIPULATIVE_KINDS, SCHEMA_VERSION
 
 MODEL_FORMAT = "linkclf-model/1"
@@ -43,11 +44,20 @@ DEFAULT_PARAMS: dict[str, Any] = {
 
 @dataclass
 class Calibrator:
-    """Isotonic calibration stored as its breakpoints, applied with ``np.interp``.
+    """Isotonic calibration made strictly increasing, stored as knots, applied with ``np.interp``.
 
-    Isotonic rather than Platt because boosted-tree scores are not sigmoid-shaped; keeping only
-    the breakpoints means the calibrator is plain JSON.
+    Isotonic rather than Platt because boosted-tree scores are not sigmoid-shaped. A plain
+    isotonic fit is a step function: every raw score of one block gets the same probability, so
+    the threshold sat on a step and many links tied exactly at it (issue 10: 18% of the flags had
+    p equal to the threshold). Here each isotonic block is one knot at its centre and the
+    probability is interpolated linearly between knots; beyond the first and last knots (where
+    the interpolation is flat) a weight of ``TIE_BREAK`` on the raw score itself keeps the map
+    strictly increasing. Two different raw scores therefore never get the same probability,
+    and calibration moves by at most ``TIE_BREAK``. Only the knots are stored: plain JSON.
     """
+
+    #: Weight of the raw score mixed into the calibrated probability (ties broken by it).
+    TIE_BREAK = 1e-4
 
     x: list[float] = field(default_factory=lambda: [0.0, 1.0])
     y: list[float] = field(default_factory=lambda: [0.0, 1.0])
@@ -58,10 +68,18 @@ class Calibrator:
 
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
         iso.fit(raw, labels)
-        return cls(x=[float(v) for v in iso.X_thresholds_], y=[float(v) for v in iso.y_thresholds_])
+        xs = np.asarray(iso.X_thresholds_, dtype=float)
+        ys = np.asarray(iso.y_thresholds_, dtype=float)
+        # One knot per block of equal fitted value, at the block's centre.
+        starts = np.r_[0, np.flatnonzero(np.diff(ys) != 0) + 1]
+        ends = np.r_[starts[1:], len(ys)] - 1
+        centres = (xs[starts] + xs[ends]) / 2
+        return cls(x=[float(v) for v in centres], y=[float(v) for v in ys[starts]])
 
     def __call__(self, raw: np.ndarray) -> np.ndarray:
-        return np.interp(raw, np.asarray(self.x), np.asarray(self.y))
+        raw = np.asarray(raw, dtype=float)
+        smooth = np.interp(raw, np.asarray(self.x), np.asarray(self.y))
+        return (1 - self.TIE_BREAK) * smooth + self.TIE_BREAK * np.clip(raw, 0.0, 1.0)
 
 
 def choose_threshold(p: np.ndarray, y: np.ndarray, beta: float = 0.5) -> float:
@@ -85,39 +103,60 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, beta: float = 0.5) -> float:
     return float(p_sorted[best])
 
 
-class LinkClassifier:
-    """Score links: calibrated probability of being manipulative, the likely kind, reasons.
+class LinkClassifier(ClassifierMixin, BaseEstimator):
+    """Score links: calibrated probability of being manipulative, the likely kind.
+
+    A scikit-learn classifier over the feature frames of a :class:`FeatureBuilder` (which it
+    carries for scoring and saving): ``__init__`` only stores its arguments, ``fit`` returns
+    self, learned state ends in ``_``, ``predict_proba`` has one column per ``classes_`` entry
+    (0 natural, 1 manipulative), ``sklearn.base.clone`` gives an unfitted copy.
 
     Parameters
     ----------
-    features : an unfitted FeatureBuilder (it carries the embedder).
+    features : the FeatureBuilder whose frames the model is fitted on (carried, not fitted here).
     params : LightGBM parameters, merged over DEFAULT_PARAMS.
     num_boost_round, early_stopping_rounds : boosting schedule; early stopping on validation.
-    exclude_families : signal families left out (for ablations, e.g. ``["embedding"]``).
+    exclude_families : signal families left out (for ablations, e.g. ``("embedding",)``).
+    threshold_beta : the F-beta the threshold maximises on validation (0.5: precision first).
+    dask : grow the trees on Dask: a scheduler address, or "local" for a LocalCluster; None
+        trains in this process. Calibration and threshold are computed here either way.
     """
 
     meta_: dict[str, Any]
 
     def __init__(
         self,
-        features: FeatureBuilder,
+        features: FeatureBuilder | None = None,
         params: dict[str, Any] | None = None,
-        num_boost_round: int = 600,
+        num_boost_round: int = 400,
         early_stopping_rounds: int = 50,
         exclude_families: tuple[str, ...] = (),
         threshold_beta: float = 0.5,
+        dask: str | None = None,
     ) -> None:
         self.features = features
         self.params = params
         self.num_boost_round = num_boost_round
         self.early_stopping_rounds = early_stopping_rounds
-        self.exclude_families = tuple(exclude_families)
+        self.exclude_families = exclude_families
         self.threshold_beta = threshold_beta
+        self.dask = dask
+
+    #: Hyperparameters written to model.json and restored by load (everything but the carried
+    #: FeatureBuilder, which has its own directory, and where the trees were grown).
+    HYPERPARAMETERS = (
+        "params",
+        "num_boost_round",
+        "early_stopping_rounds",
+        "exclude_families",
+        "threshold_beta",
+    )
 
     # ------------------------------------------------------------------ fitting
-    def columns_(self) -> list[str]:
-        fams = self.features.families_
-        return [n for n in self.features.feature_names_ if fams.get(n) not in self.exclude_families]
+    def select_columns(self, names: list[str]) -> list[str]:
+        """The feature columns this model uses: ``names`` minus the excluded families."""
+        excluded = set(self.exclude_families)
+        return [n for n in names if catalogue.entry(n).family not in excluded]
 
     def fit(
         self,
@@ -126,29 +165,29 @@ class LinkClassifier:
         X_valid: pd.DataFrame,
         y_valid: np.ndarray,
         kinds_train: pd.Series | None = None,
-        client: Any = None,
     ) -> LinkClassifier:
-        """Fit on feature frames from ``self.features.transform``; returns self.
+        """Fit on feature frames (``FeatureBuilder.transform``); returns self.
 
         Early stopping, calibration and the threshold all use the validation rows, which must
-        come from referring domains absent from training (see linkclf.splits). With a Dask
-        ``client`` the trees are grown by LightGBM's Dask estimator across the cluster's workers
-        (see linkclf.distributed); calibration and threshold are computed here as usual.
+        come from referring domains absent from training (see linkclf.splits).
         """
-        cols = self.columns_()
+        y_train = np.asarray(y_train, dtype=int)
+        y_valid = np.asarray(y_valid, dtype=int)
+        cols = self.select_columns(list(X_train.columns))
         params = {**DEFAULT_PARAMS, **(self.params or {})}
-        if client is not None:
-            from linkclf.distributed import fit_booster_dask
+        if self.dask is not None:
+            from linkclf.distributed import dask_client, fit_booster_dask
 
-            self.booster_ = fit_booster_dask(
-                client,
-                X_train[cols],
-                y_train,
-                X_valid[cols],
-                y_valid,
-                params,
-                self.num_boost_round,
-            )
+            with dask_client(self.dask) as client:
+                self.booster_ = fit_booster_dask(
+                    client,
+                    X_train[cols],
+                    y_train,
+                    X_valid[cols],
+                    y_valid,
+                    params,
+                    self.num_boost_round,
+                )
         else:
             train_set = lgb.Dataset(X_train[cols], label=y_train, free_raw_data=True)
             valid_set = lgb.Dataset(X_valid[cols], label=y_valid, reference=train_set)
@@ -169,6 +208,8 @@ class LinkClassifier:
         if kinds_train is not None:
             self.kind_booster_ = self._fit_kinds(X_train[cols], y_train, kinds_train, params)
         self.feature_columns_ = cols
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = len(cols)
         return self
 
     def _fit_kinds(
@@ -183,8 +224,11 @@ class LinkClassifier:
         return lgb.train(kparams, lgb.Dataset(X[mask], label=codes), num_boost_round=150)
 
     # --------------------------------------------------------------- predicting
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "booster_")
+
     def _check_fitted(self) -> None:
-        if not hasattr(self, "booster_"):
+        if not self.__sklearn_is_fitted__():
             raise ModelError(
                 expected="a fitted model",
                 found="an unfitted LinkClassifier",
@@ -192,18 +236,27 @@ class LinkClassifier:
             )
 
     def raw_score(self, X: pd.DataFrame) -> np.ndarray:
+        """The booster's uncalibrated score of each row."""
         self._check_fitted()
         return np.asarray(self.booster_.predict(X[self.feature_columns_]))
 
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+    def p_manipulative(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probability that each link is manipulative, shape (n,)."""
-        return self.calibrator_(self.raw_score(X))
+        raw = self.raw_score(X)  # checks the model is fitted first
+        return self.calibrator_(raw)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities, shape (n, 2), columns in the order of ``classes_`` (0, 1)."""
+        p = self.p_manipulative(X)
+        return np.column_stack([1.0 - p, p])
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        return (self.predict_proba(X) >= self.threshold_).astype(np.int8)
+        """1 where the calibrated probability reaches the threshold chosen on validation."""
+        return (self.p_manipulative(X) >= self.threshold_).astype(np.int8)
 
     def predict_kind(self, X: pd.DataFrame, flagged: np.ndarray) -> np.ndarray:
         """Most likely manipulative kind for flagged links, "natural" for the rest."""
+        self._check_fitted()
         out = np.full(len(X), "natural", dtype=object)
         if self.kind_booster_ is None or not flagged.any():
             out[flagged.astype(bool)] = "unnatural"
@@ -237,6 +290,13 @@ class LinkClassifier:
         return f"{name}@{digest}"
 
     # ---------------------------------------------------------------- save/load
+    def hyperparameters(self) -> dict[str, Any]:
+        """The constructor arguments that shape the model, as JSON values (restored by load)."""
+        out = {name: getattr(self, name) for name in self.HYPERPARAMETERS}
+        out["exclude_families"] = list(out["exclude_families"])
+        out["params"] = dict(out["params"] or {})
+        return out
+
     def save(
         self, path: str | Path, *, metrics: dict[str, Any], card: str, extra: dict[str, Any]
     ) -> None:
@@ -255,6 +315,7 @@ class LinkClassifier:
             "embedder": self.features.embedder.name,
             "feature_columns": self.feature_columns_,
             "exclude_families": list(self.exclude_families),
+            "hyperparameters": self.hyperparameters(),
             "threshold": self.threshold_,
             "threshold_rule": f"max F{self.threshold_beta:g} on validation (grouped by domain)",
             "calibrator": {"kind": "isotonic", "x": self.calibrator_.x, "y": self.calibrator_.y},
@@ -300,8 +361,19 @@ class LinkClassifier:
             from linkclf.embedders import make_embedder
 
             embedder = make_embedder(meta["embedder"])
-        model = cls(FeatureBuilder.load(root / "features", embedder))
-        model.exclude_families = tuple(meta.get("exclude_families", []))
+        hyper = dict(meta.get("hyperparameters") or _hyperparameters_of_config(meta))
+        hyper["exclude_families"] = tuple(
+            hyper.get("exclude_families", meta.get("exclude_families", []))
+        )
+        unknown = sorted(set(hyper) - set(cls.HYPERPARAMETERS))
+        if unknown:
+            raise ModelError(
+                f"hyperparameters among {', '.join(cls.HYPERPARAMETERS)}",
+                f"unknown {', '.join(unknown)}",
+                "retrain the model with this version of linkclf",
+                str(root),
+            )
+        model = cls(FeatureBuilder.load(root / "features", embedder), **hyper)
         model.booster_ = lgb.Booster(model_file=str(root / "model.lgb.txt"))
         kinds_path = root / "kinds.lgb.txt"
         model.kind_booster_ = (
@@ -310,5 +382,29 @@ class LinkClassifier:
         model.feature_columns_ = list(meta["feature_columns"])
         model.threshold_ = float(meta["threshold"])
         model.calibrator_ = Calibrator(x=meta["calibrator"]["x"], y=meta["calibrator"]["y"])
+        missing = [c for c in model.feature_columns_ if c not in model.features.feature_names_]
+        if missing:
+            raise ModelError(
+                "trees over the features the model directory's builder produces",
+                f"{len(missing)} tree feature(s) it does not ({', '.join(missing[:5])})",
+                "retrain the model",
+                str(root),
+            )
+        model.classes_ = np.array([0, 1])
+        model.n_features_in_ = len(model.feature_columns_)
         model.meta_ = meta
         return model
+
+
+def _hyperparameters_of_config(meta: dict[str, Any]) -> dict[str, Any]:
+    """Hyperparameters of a model directory written before they were saved on their own: the
+    training config it carries (what ``linkclf.recipe.classifier`` built the model from)."""
+    model = (meta.get("config") or {}).get("model") or {}
+    seed = ((meta.get("config") or {}).get("split") or {}).get("seed")
+    out: dict[str, Any] = {"exclude_families": meta.get("exclude_families", [])}
+    if "params" in model:
+        out["params"] = {**model["params"], **({"seed": int(seed)} if seed is not None else {})}
+    for key in ("num_boost_round", "early_stopping_rounds", "threshold_beta"):
+        if key in model:
+            out[key] = model[key]
+    return out

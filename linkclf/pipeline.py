@@ -1,68 +1,82 @@
-"""Score exports: read -> features -> calibrated probability -> flag, kind, reasons.
+"""Score exports: links -> features -> calibrated probability -> flag, predicted kind, reasons.
 
-Profile features look at a target's whole link profile, so rows are scored per target site:
-on one machine the merged export is featurised per target in turn; on Dask each target's rows
-are a partition scored on a worker (the result is the same, row for row).
+Profile features look at a target's whole link profile, so rows are scored in batches of whole
+target sites (linkclf.profiles): on one machine in turn, on Dask as partitions scored on the
+workers (the result is the same, row for row). The scored file's columns are defined in
+linkclf.scored; the flag rule (threshold, and never a rel-qualified link) is decided here only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import referring_domain, registrable_domain
-from linkclf.explain import top_reasons
+from linkclf.explain import REL_QUALIFIED_REASON, top_reasons
 from linkclf.model import LinkClassifier
-from linkclf.schema import CANONICAL_COLUMNS
-
-SCORE_COLUMNS = ("p_manipulative", "flag", "kind", "reasons")
-#: Canonical columns always written next to the original ones (disavow and report read them).
-KEY_COLUMNS = ("source_url", "target_url", "anchor", "referring_domain")
+from linkclf.profiles import featurise, profile_batches
+from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS, conform
+from linkclf.scored import (
+    FLAG_COLUMN,
+    KEY_COLUMNS,
+    KIND_COLUMN,
+    P_COLUMN,
+    REASONS_COLUMN,
+    SCORE_COLUMNS,
+    check_scorable,
+)
 
 Progress = Callable[[str], None]
 
 
+def rel_qualified(links: pd.DataFrame) -> np.ndarray:
+    """Links marked nofollow, ugc or sponsored (a missing flag is not a mark)."""
+    marked = np.zeros(len(links), dtype=bool)
+    for col in ("nofollow", "ugc", "sponsored"):
+        marked |= links[col].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return marked
+
+
+def disavow_flags(p: np.ndarray, threshold: float, links: pd.DataFrame) -> np.ndarray:
+    """The one rule for ``flag``: at or above the threshold and not rel-qualified.
+
+    A nofollow/ugc/sponsored link passes no ranking signal, so disavowing it changes nothing
+    and a false flag on it only costs the user review time (issue 10).
+    """
+    return (np.asarray(p) >= threshold) & ~rel_qualified(links)
+
+
 def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True) -> pd.DataFrame:
-    """Scores for canonical rows of one target profile (or several): the four SCORE_COLUMNS."""
-    X = model.features.transform(df)
-    p = model.predict_proba(X)
-    flag = (p >= model.threshold_).astype(np.int8)
+    """Scores for canonical rows of whole target profiles: the SCORE_COLUMNS.
+
+    ``df`` must hold every row of each target site it contains (linkclf.profiles).
+    """
+    links = conform(df)
+    X = featurise(model.features, links)
+    p = model.p_manipulative(X)
+    above = p >= model.threshold_
+    flag = disavow_flags(p, model.threshold_, links)
+    qualified = rel_qualified(links)
     out = pd.DataFrame(index=df.index)
-    out["p_manipulative"] = np.round(p, 4)
-    out["flag"] = flag
-    out["kind"] = model.predict_kind(X, flag)
-    out["reasons"] = ""
-    flagged = flag.astype(bool)
-    if reasons and flagged.any():
-        # Reasons explain a flag; for a natural link they would read as accusations. TreeSHAP is
-        # the costliest step of scoring, so it runs on the flagged rows only.
-        contrib = model.contributions(X[flagged])
-        phrases = top_reasons(contrib, X[flagged], model.features.families_)
-        out.loc[flagged, "reasons"] = ["; ".join(r) for r in phrases]
+    out[P_COLUMN] = np.round(p, 4)
+    out[FLAG_COLUMN] = flag.astype(np.int8)
+    out[KIND_COLUMN] = model.predict_kind(X, above)
+    texts = np.full(len(df), "", dtype=object)
+    if reasons and above.any():
+        # Reasons explain a score at or above the threshold; for a natural link they would read
+        # as accusations. TreeSHAP is the costliest step of scoring: these rows only.
+        contrib = model.contributions(X[above])
+        phrases = top_reasons(contrib, X[above], links[above])
+        texts[above] = ["; ".join(r) for r in phrases]
+    if qualified.any():
+        # A rel-qualified link is never flagged; its reasons say why first.
+        texts[qualified] = [
+            "; ".join([REL_QUALIFIED_REASON, *([t] if t else [])]) for t in texts[qualified]
+        ]
+    out[REASONS_COLUMN] = texts
     return out
-
-
-def _targets(df: pd.DataFrame) -> pd.Series:
-    return df["target_url"].astype("string").fillna("").map(registrable_domain)
-
-
-def profile_batches(links: pd.DataFrame, max_rows: int) -> Iterator[pd.DataFrame]:
-    """Row batches of at most ``max_rows`` links (one big profile may exceed it) made of whole
-    target profiles, in order of first appearance: the unit of scoring, locally and on Dask."""
-    targets = _targets(links)
-    batch_of: dict[str, int] = {}
-    batch = size = 0
-    for target, n in targets.value_counts(sort=False).items():
-        if size and size + n > max_rows:
-            batch, size = batch + 1, 0
-        batch_of[str(target)] = batch
-        size += int(n)
-    ids = targets.map(batch_of).to_numpy()
-    for _, rows in links.groupby(ids, sort=True):
-        yield rows
 
 
 def score_links(
@@ -72,7 +86,15 @@ def score_links(
     progress: Progress = lambda msg: None,
     chunk_rows: int = 50_000,
 ) -> pd.DataFrame:
-    """Score a merged export in batches of whole target profiles (bounded feature memory)."""
+    """Score a merged export in batches of whole target profiles (bounded feature memory).
+
+    Raises
+    ------
+    SchemaError
+        rows that cannot be scored (no source or target URL, an unknown placement or link
+        type): see linkclf.scored.check_scorable.
+    """
+    check_scorable(links)
     parts = []
     done = 0
     for rows in profile_batches(links, chunk_rows):
@@ -85,10 +107,11 @@ def score_links(
 
 def assemble(links: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Original columns in file order, then the canonical key columns, then the scores."""
+    links = conform(links)
     original = [
         c
         for c in links.columns
-        if c not in CANONICAL_COLUMNS and c not in ("seen_in", "referring_domain")
+        if c not in CANONICAL_COLUMNS and c not in SITE_COLUMNS and c != "seen_in"
     ]
     canonical_present = [
         c
@@ -96,7 +119,7 @@ def assemble(links: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
         if c not in ("label", "kind") and (c in KEY_COLUMNS or links[c].notna().any())
     ]
     out = links[original + canonical_present].copy()
-    out["referring_domain"] = links["source_url"].astype("string").fillna("").map(referring_domain)
+    out["referring_domain"] = links["referring_domain"]
     if "seen_in" in links.columns:
         out["seen_in"] = links["seen_in"]
     for col in SCORE_COLUMNS:
@@ -132,6 +155,7 @@ def score_links_dask(
     a LocalCluster on this machine. Partitions are whole target profiles, as on one machine."""
     from linkclf.distributed import dask_client
 
+    check_scorable(links)
     with dask_client(scheduler) as client:
         futures = [
             client.submit(_score_partition, str(model_dir), rows, pure=False)

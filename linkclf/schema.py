@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from linkclf.domains import site
 from linkclf.errors import SchemaError
 
 SCHEMA_VERSION = 1
@@ -88,6 +89,12 @@ CANONICAL_COLUMNS = (
 )
 
 
+#: Columns derived from the URLs by :func:`conform`, never read from the input: the one answer to
+#: "which site is this?" (:func:`linkclf.domains.site`) for every later step - features, splits,
+#: profiles, review labelling, disavow and the report all group by these columns.
+SITE_COLUMNS = ("referring_domain", "target_site")
+
+
 def _where(source: str | None, row: int | None = None) -> str | None:
     if source is None:
         return None
@@ -100,9 +107,12 @@ def empty_frame() -> pd.DataFrame:
 
 
 def conform(df: pd.DataFrame) -> pd.DataFrame:
-    """Add missing canonical columns as missing values and coerce canonical dtypes.
+    """Add missing canonical columns as missing values, coerce canonical dtypes, derive sites.
 
-    Extra (vendor) columns are kept untouched after the canonical ones.
+    ``referring_domain`` (the site of ``source_url``) and ``target_site`` (the site of
+    ``target_url``) are computed here from the URLs, always (a column of that name in the input
+    is replaced: a stale or hand-edited value must not regroup links), and placed right after the
+    canonical columns. Extra (vendor) columns are kept untouched after them.
     Does not check required values: see :func:`validate`.
     """
     out = df.copy()
@@ -119,8 +129,29 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     for col in METRIC_FIELDS:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
     out["label"] = pd.to_numeric(out["label"], errors="coerce").astype("Int8")
-    extras = [c for c in out.columns if c not in CANONICAL_COLUMNS]
-    return out[list(CANONICAL_COLUMNS) + extras]
+    out["referring_domain"] = sites_of(out["source_url"])
+    out["target_site"] = sites_of(out["target_url"])
+    fixed = (*CANONICAL_COLUMNS, *SITE_COLUMNS)
+    extras = [c for c in out.columns if c not in fixed]
+    return out[list(fixed) + extras]
+
+
+def site_column(df: pd.DataFrame, column: str) -> pd.Series:
+    """``df[column]`` for a site column (:data:`SITE_COLUMNS`) of a conformed frame; derived from
+    its URL column for a frame that was never conformed (e.g. a few columns of a scored file)."""
+    if column in df.columns:
+        return df[column].astype("string").fillna("")
+    url = "source_url" if column == "referring_domain" else "target_url"
+    return sites_of(df[url])
+
+
+def sites_of(urls: pd.Series) -> pd.Series:
+    """:func:`linkclf.domains.site` of every URL ("" when missing), once per distinct URL."""
+    text = urls.astype("string").fillna("")
+    codes, uniques = pd.factorize(text, sort=False)
+    mapped = np.asarray([site(str(u)) for u in uniques], dtype=object)
+    values = mapped[codes] if len(codes) else np.asarray([], dtype=object)
+    return pd.Series(values, index=urls.index, dtype="string")
 
 
 _BOOL_TEXT = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}

@@ -11,14 +11,13 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import referring_domain
+from linkclf.schema import site_column
 
 
 def domain_groups(df: pd.DataFrame) -> pd.Series:
-    """Referring domain of every row (the grouping key of every split)."""
-    if "referring_domain" in df.columns:
-        return df["referring_domain"].astype("string").fillna("")
-    return df["source_url"].astype("string").fillna("").map(referring_domain)
+    """Referring domain of every row (the grouping key of every split): the ``referring_domain``
+    column linkclf.schema.conform derives (derived here too for a frame never conformed)."""
+    return site_column(df, "referring_domain")
 
 
 def _bucket(key: str, seed: int) -> float:

@@ -20,6 +20,7 @@ EXPERIMENT = "linkclf"
 
 
 def tracking_uri() -> str:
+    """The CLI's store: ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db`` here."""
     return os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_URI
 
 
@@ -31,14 +32,21 @@ def _mlflow() -> Any:
     for name in ("mlflow", "alembic", "mlflow.store.db.utils", "mlflow.tracking.fluent"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
-    mlflow.set_tracking_uri(tracking_uri())
     return mlflow
 
 
 @contextlib.contextmanager
-def run(name: str, params: dict[str, Any], tags: dict[str, str] | None = None) -> Iterator[Any]:
-    """Start a run in the ``linkclf`` experiment and log flattened params."""
+def run(
+    name: str, params: dict[str, Any], tags: dict[str, str] | None = None, uri: str | None = None
+) -> Iterator[Any]:
+    """Start a run in the ``linkclf`` experiment and log flattened params.
+
+    ``uri``: the tracking store to use (the CLI passes :func:`tracking_uri`); None keeps
+    whatever MLflow is configured with, so the library never overrides its caller's choice.
+    """
     mlflow = _mlflow()
+    if uri is not None:
+        mlflow.set_tracking_uri(uri)
     mlflow.set_experiment(EXPERIMENT)
     with mlflow.start_run(run_name=name, tags=tags or {}) as active:
         mlflow.log_params({k: str(v)[:500] for k, v in params.items()})

@@ -72,7 +72,7 @@ def test_score_writes_scores_with_original_columns(
     result = runner.invoke(app, ["score", str(src), "-o", str(out), "--model", str(trained)])
     assert result.exit_code == 0, result.output
     scored = pd.read_csv(out)
-    assert {"my_note", "source_url", "p_manipulative", "flag", "kind", "reasons"} <= set(
+    assert {"my_note", "source_url", "p_manipulative", "flag", "predicted_kind", "reasons"} <= set(
         scored.columns
     )
     assert scored["p_manipulative"].between(0, 1).all()
@@ -151,3 +151,74 @@ def test_evaluate_prints_model_and_baselines(
     assert lo <= figures["test"]["roc_auc"] <= hi
     # The model beats the rules baseline on the same held-out domains.
     assert figures["test"]["pr_auc"] > figures["baseline_rules"]["pr_auc"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("source_url", "", "a source_url on every row"),
+        ("target_url", "", "a target_url on every row"),
+        ("placement", "weird-place", "placement in {content"),
+    ],
+    ids=["no-source", "no-target", "weird-placement"],
+)
+def test_score_refuses_rows_it_cannot_score(
+    trained: Path, labelled_csv: Path, tmp_path: Path, column: str, value: str, expected: str
+) -> None:
+    """Issue 9: such rows were scored and flagged, exit 0. Now: one line with the count."""
+    src = tmp_path / "export.csv"
+    frame = pd.read_csv(labelled_csv).drop(columns=["label", "kind"]).head(40)
+    frame[column] = frame[column].astype(object)
+    frame.loc[[3, 7], column] = value
+    frame.to_csv(src, index=False)
+    out = tmp_path / "scored.csv"
+    result = runner.invoke(app, ["score", str(src), "-o", str(out), "--model", str(trained)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert expected in lines[0] and "2 row(s)" in lines[0] and "export.csv" in lines[0]
+    assert not out.exists()
+
+
+def test_set_typo_is_refused_with_the_valid_keys(labelled_csv: Path, tmp_path: Path) -> None:
+    """Issue 9: --set model.num_boost_rounds=10 was stored and silently ignored."""
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "--data",
+            str(labelled_csv),
+            "--out",
+            str(tmp_path / "m"),
+            "--set",
+            "model.num_boost_rounds=10",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "model.num_boost_rounds" in result.output
+    assert "num_boost_round" in result.output.replace("num_boost_rounds", "")
+    assert not (tmp_path / "m").exists()
+
+
+def test_scored_file_predictions_are_never_labels(
+    trained: Path, labelled_csv: Path, tmp_path: Path
+) -> None:
+    """Issue 9: retraining from a scored file could read its predicted kinds back as labels."""
+    from linkclf.labelled import load_labelled
+
+    src = tmp_path / "export.csv"
+    rows = pd.read_csv(labelled_csv).head(60)
+    rows.drop(columns=["label", "kind"]).to_csv(src, index=False)
+    out = tmp_path / "scored.csv"
+    result = runner.invoke(app, ["score", str(src), "-o", str(out), "--model", str(trained)])
+    assert result.exit_code == 0, result.output
+    # A user labels the scored rows (a label column added in a spreadsheet) and retrains.
+    labelled = tmp_path / "labelled-scored.csv"
+    scored = pd.read_csv(out).assign(label=rows["label"].to_numpy())
+    assert (scored["predicted_kind"] != "natural").any()
+    scored.to_csv(labelled, index=False)
+    data = load_labelled([str(labelled)])
+    assert data["kind"].isna().all()  # the label's kind is unknown; the prediction is not it
+    legacy = tmp_path / "legacy.csv"
+    scored.rename(columns={"predicted_kind": "kind"}).to_csv(legacy, index=False)
+    assert load_labelled([str(legacy)])["kind"].isna().all()

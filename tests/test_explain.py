@@ -1,17 +1,139 @@
-"""Reasons: grouped by family, phrased, only pushes towards manipulative, stable."""
+"""Reasons come from the feature catalogue: the value's direction, present inputs only, and
+every phrase reachable (issue 9); rel-qualified links are never disavow candidates (issue 10)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from linkclf.explain import phrase_for, top_reasons
+from linkclf.explain import top_reasons
+from linkclf.features.catalogue import CATALOGUE, FAMILIES, entry, lookup
+from linkclf.schema import conform
+
+
+def _links(n: int = 1, **values: object) -> pd.DataFrame:
+    """Conformed canonical rows with every input column present (overridable)."""
+    base: dict[str, object] = {
+        "source_url": "https://blog.example.org/post/1",
+        "target_url": "https://shop.example.nl/",
+        "anchor": "shop",
+        "context_left": "left words here",
+        "context_right": "right words here",
+        "source_title": "a title",
+        "nofollow": False,
+        "ugc": False,
+        "sponsored": False,
+        "link_type": "text",
+        "placement": "content",
+        "sitewide": False,
+        "first_seen": "2025-01-01",
+        "source_ip": "1.2.3.4",
+        "language": "en",
+    }
+    base.update({m: 1.0 for m in ("domain_rating", "url_rating", "trust_flow", "citation_flow")})
+    base.update(
+        {
+            m: 1.0
+            for m in (
+                "page_authority",
+                "domain_authority",
+                "source_traffic",
+                "external_links",
+                "internal_links",
+                "vendor_spam_score",
+            )
+        }
+    )
+    base.update(values)
+    return conform(pd.DataFrame([base] * n))
+
+
+def _one(feature: str, value: float, push: float = 1.0, links: pd.DataFrame | None = None):
+    contrib = pd.DataFrame({feature: [push]})
+    feats = pd.DataFrame({feature: [value]})
+    return top_reasons(contrib, feats, _links() if links is None else links)[0]
+
+
+def _manipulative_value(name: str) -> float:
+    f = entry(name)
+    if f.direction > 0:
+        return f.cut + max(abs(f.cut), 1.0)
+    if f.direction < 0:
+        return f.cut - max(abs(f.cut), 1.0)
+    return 0.3
+
+
+def _concrete(name: str) -> str:
+    return name.replace("{i}", "0")
+
+
+def test_every_feature_the_builder_produces_is_declared_once() -> None:
+    from tests.conftest import tiny_setup
+
+    produced = list(tiny_setup(n_targets=3).X.columns)
+    assert all(lookup(c) is not None for c in produced)
+    declared = [f.name for f in CATALOGUE]
+    assert len(declared) == len(set(declared))
+    concrete = {_concrete(n) for n in declared}
+    assert concrete <= set(produced), concrete - set(produced)
+    assert {f.family for f in CATALOGUE} <= set(FAMILIES)
+    # Issue 9: vendor authority metrics were filed under profile_domain by name prefix.
+    assert entry("domain_rating").family == "authority"
+    assert entry("domain_authority").family == "authority"
+
+
+@pytest.mark.parametrize(
+    "name", [f.name for f in CATALOGUE if f.phrase is not None], ids=lambda n: n
+)
+def test_every_phrase_can_fire(name: str) -> None:
+    """Golden: each phrase is given for its own feature (issue 9: 5 of 48 never could)."""
+    feature = _concrete(name)
+    value = _manipulative_value(feature)
+    reasons = _one(feature, value)
+    assert reasons == [entry(feature).say(value)]
+
+
+def test_reasons_follow_the_value_direction() -> None:
+    """Issue 9: domain_offpage_share = 0 was told "this domain links from footers/sidebars"."""
+    assert _one("domain_offpage_share", 0.0) == []
+    assert _one("domain_offpage_share", 0.9) == ["this domain links from footers/sidebars"]
+    assert _one("nofollow", 1.0) == []
+    assert _one("nofollow", 0.0) == ["followed link (no nofollow)"]
+    assert _one("domain_rating", 80.0) == []
+    assert _one("domain_rating", 3.0) == ["low-authority referring domain (DR 3)"]
+
+
+def test_phrases_are_matched_by_name_not_substring() -> None:
+    """Issue 9: cos_context_topic read "little or no editorial text", path_sponsored "paid-looking
+    link without rel=sponsored"."""
+    assert _one("cos_context_topic", 0.0) == ["text around the link unrelated to the target"]
+    assert _one("path_sponsored", 1.0) == ["source URL looks like an advertorial"]
+
+
+def test_only_pushes_towards_manipulative_are_reasons() -> None:
+    assert _one("anchor_exact", 1.0, push=-0.4) == []
+
+
+def test_a_missing_input_is_never_a_reason() -> None:
+    """A missing value is never evidence: no traffic in the export, no traffic reason."""
+    no_traffic = _links(source_traffic=np.nan)
+    assert _one("source_traffic", np.nan, links=no_traffic) == []
+    # Even if a model gave the (imputed) value a push, the reason needs the input on the row.
+    assert _one("source_traffic", 0.0, links=no_traffic) == []
+    assert _one("source_traffic", 0.0) == ["source site has little organic traffic (0/month)"]
+    no_context = _links(context_left=pd.NA, context_right=pd.NA)
+    assert _one("context_both_sides", 0.0, links=no_context) == []
+    assert _one("emb_context_3", 0.2, links=no_context) == []
+    no_rel = _links(nofollow=pd.NA)
+    assert _one("nofollow", 0.0, links=no_rel) == []
 
 
 def test_top_reasons_groups_families_and_orders_by_push() -> None:
     contrib = pd.DataFrame(
         {
             "anchor_exact": [0.9, -0.5],
-            "anchor_len": [0.2, 0.0],
+            "anchor_length": [0.2, 0.0],
             "placement_footer": [0.5, 0.1],
             "nofollow": [-0.3, 0.05],
         }
@@ -19,27 +141,16 @@ def test_top_reasons_groups_families_and_orders_by_push() -> None:
     feats = pd.DataFrame(
         {
             "anchor_exact": [1, 0],
-            "anchor_len": [3, 2],
-            "placement_footer": [1, 0],
-            "nofollow": [0, 1],
+            "anchor_length": [3, 2],
+            "placement_footer": [1, 1],
+            "nofollow": [0, 0],
         }
     )
-    fams = {
-        "anchor_exact": "anchor",
-        "anchor_len": "anchor",
-        "placement_footer": "placement",
-        "nofollow": "rel",
-    }
-    reasons = top_reasons(contrib, feats, fams)
-    assert reasons[0] == ["exact-match money anchor", "footer link"]  # rel pushes towards natural
+    reasons = top_reasons(contrib, feats, _links(2))
+    assert reasons[0] == ["exact-match money anchor", "footer link"]  # rel pushes to natural
     assert reasons[1] == ["footer link", "followed link (no nofollow)"]
-    assert top_reasons(contrib, feats, fams) == reasons  # stable
+    assert top_reasons(contrib, feats, _links(2)) == reasons  # stable
 
 
 def test_phrases_fill_in_values() -> None:
-    assert (
-        phrase_for("profile_domain", "domain_pages", 240) == "repeated on 240 pages of one domain"
-    )
-    assert (
-        phrase_for("url", "unknown_feature", 1.0) == "spam footprint in the source URL or hostname"
-    )
+    assert entry("domain_pages").say(240) == "repeated on 240 pages of one domain"

@@ -14,14 +14,36 @@ from linkclf.model import Calibrator, LinkClassifier, choose_threshold
 from tests.conftest import tiny_setup
 
 
-def test_calibrator_is_monotone_and_bounded() -> None:
+def test_calibrator_is_strictly_increasing_and_bounded() -> None:
     rng = np.random.default_rng(0)
     raw = rng.random(2000)
     y = (rng.random(2000) < raw).astype(int)
     cal = Calibrator.fit(raw, y)
-    out = cal(np.linspace(-1, 2, 50))
-    assert np.all(np.diff(out) >= -1e-12)
+    out = cal(np.linspace(0, 1, 500))
+    assert np.all(np.diff(out) > 0)
     assert out.min() >= 0 and out.max() <= 1
+    # Still a calibration: close to the observed rate where the data is dense.
+    assert abs(float(cal(np.array([0.5]))[0]) - 0.5) < 0.1
+
+
+def test_no_two_raw_scores_share_a_probability_at_the_threshold() -> None:
+    """Issue 10: the isotonic step put many links exactly on the threshold."""
+    rng = np.random.default_rng(3)
+    raw = np.round(rng.random(5000), 3)  # many distinct raw scores, some repeated
+    y = (rng.random(5000) < raw**2).astype(int)
+    cal = Calibrator.fit(raw, y)
+    p = cal(raw)
+    threshold = choose_threshold(p, y)
+    distinct_raw = np.unique(raw)
+    p_distinct = cal(distinct_raw)
+    assert len(np.unique(p_distinct)) == len(distinct_raw)
+    at = np.isclose(p, threshold, rtol=0, atol=0)
+    assert len(np.unique(raw[at])) == 1  # only one raw score maps onto the threshold itself
+    # The old step calibration (np.interp over the isotonic breakpoints) tied many raw scores.
+    from sklearn.isotonic import IsotonicRegression
+
+    step = IsotonicRegression(out_of_bounds="clip").fit(raw, y).predict(distinct_raw)
+    assert len(np.unique(step)) < len(distinct_raw) / 2
 
 
 def test_threshold_favours_precision() -> None:
@@ -48,7 +70,7 @@ def test_model_learns_footprints(fitted) -> None:
     X = clf.features.transform(test)
     from sklearn.metrics import roc_auc_score
 
-    assert roc_auc_score(test["label"].to_numpy(int), clf.predict_proba(X)) > 0.8
+    assert roc_auc_score(test["label"].to_numpy(int), clf.predict_proba(X)[:, 1]) > 0.8
 
 
 def test_save_load_gives_identical_scores(fitted) -> None:
@@ -78,3 +100,83 @@ def test_load_refuses_missing_or_foreign_dirs(tmp_path: Path) -> None:
     (tmp_path / "model.lgb.txt").write_text("tree")
     with pytest.raises(ModelError, match="retrain"):
         LinkClassifier.load(tmp_path)
+
+
+# -- the scikit-learn contract (issue 9) ---------------------------------------------------------
+def test_clone_gives_an_unfitted_copy_with_the_same_parameters(fitted) -> None:
+    from sklearn.base import clone
+
+    clf, _, _ = fitted
+    assert isinstance(clone(LinkClassifier()), LinkClassifier)
+    copy = clone(clf)
+    assert copy.get_params()["num_boost_round"] == 80
+    assert not hasattr(copy, "booster_")
+    copy.set_params(num_boost_round=7, threshold_beta=1.0)
+    assert (copy.num_boost_round, copy.threshold_beta) == (7, 1.0)
+    assert clf.num_boost_round == 80
+
+
+def test_predict_proba_follows_classes(fitted) -> None:
+    clf, test, _ = fitted
+    X = clf.features.transform(test)
+    proba = clf.predict_proba(X)
+    assert list(clf.classes_) == [0, 1]
+    assert proba.shape == (len(test), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(proba[:, 1], clf.p_manipulative(X))
+    assert set(np.unique(clf.predict(X))) <= {0, 1}
+
+
+def test_unfitted_model_raises_model_error() -> None:
+    t = tiny_setup(n_targets=3)
+    with pytest.raises(ModelError, match="unfitted"):
+        LinkClassifier(t.features).predict_proba(t.X)
+    with pytest.raises(ModelError, match="unfitted"):
+        LinkClassifier().contributions(t.X)
+
+
+def test_feature_builder_is_a_cloneable_transformer() -> None:
+    from sklearn.base import clone
+
+    from linkclf.features import FeatureBuilder
+
+    t = tiny_setup(n_targets=3)
+    copy = clone(t.features)
+    assert isinstance(copy, FeatureBuilder) and copy.n_components == 4
+    with pytest.raises(ModelError):
+        copy.transform(t.data)
+    np.testing.assert_array_equal(
+        copy.fit(t.data[t.train]).transform(t.data).to_numpy(), t.X.to_numpy()
+    )
+
+
+def test_load_restores_hyperparameters(tmp_path: Path) -> None:
+    """Issue 9: the shipped model trained with 400 rounds reported 600 after loading."""
+    t = tiny_setup(n_targets=6, seed=2)
+    clf = LinkClassifier(
+        t.features,
+        params={"learning_rate": 0.2, "num_leaves": 7},
+        num_boost_round=33,
+        early_stopping_rounds=5,
+        exclude_families=("embedding",),
+        threshold_beta=0.7,
+    ).fit(t.X[t.train], t.y[t.train], t.X[t.valid], t.y[t.valid])
+    clf.save(tmp_path / "m", metrics={}, card="", extra={})
+    loaded = LinkClassifier.load(tmp_path / "m", embedder=HashingEmbedder())
+    assert loaded.get_params(deep=False) | {"features": None} == clf.get_params(deep=False) | {
+        "features": None
+    }
+    assert not any(c.startswith("emb_") for c in loaded.feature_columns_)
+
+
+def test_load_refuses_a_feature_the_code_no_longer_produces(fitted, tmp_path: Path) -> None:
+    import shutil
+
+    _, _, path = fitted
+    copy = tmp_path / "m"
+    shutil.copytree(path, copy)
+    spec = json.loads((copy / "features" / "features.json").read_text())
+    spec["feature_names"].append("host_was_removed")
+    (copy / "features" / "features.json").write_text(json.dumps(spec))
+    with pytest.raises(ModelError, match="no longer produces \\(host_was_removed\\)"):
+        LinkClassifier.load(copy, embedder=HashingEmbedder())

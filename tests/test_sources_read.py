@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from linkclf.errors import InputError
-from linkclf.schema import CANONICAL_COLUMNS
+from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS
 from linkclf.sources import detect_format, iter_export, read_export
 from linkclf.sources.ahrefs import COLUMNS as AHREFS_COLUMNS
 
@@ -47,7 +47,8 @@ def test_output_layout_is_canonical_then_vendor_columns_then_seen_in() -> None:
     df = read("ahrefs_v3_utf16le.tsv")
     n = len(CANONICAL_COLUMNS)
     assert tuple(df.columns[:n]) == CANONICAL_COLUMNS
-    assert tuple(df.columns[n:-1]) == AHREFS_COLUMNS
+    assert tuple(df.columns[n : n + 2]) == SITE_COLUMNS
+    assert tuple(df.columns[n + 2 : -1]) == AHREFS_COLUMNS
     assert df.columns[-1] == "seen_in"
     assert set(df["seen_in"]) == {"ahrefs_v3_utf16le.tsv"}
 
@@ -93,7 +94,9 @@ def test_ahrefs_older_utf8_with_bom_and_thousands() -> None:
     assert "UR" not in df.columns and pd.isna(row["url_rating"])
     assert row["source_title"] == "Ünïcode title"
     assert row["source_traffic"] == 12400.0
-    assert df.columns[len(CANONICAL_COLUMNS)] == "Referring page title"  # BOM stripped
+    assert (
+        df.columns[len(CANONICAL_COLUMNS) + len(SITE_COLUMNS)] == "Referring page title"
+    )  # BOM stripped
 
 
 def test_semrush_flags_and_metrics() -> None:

@@ -23,9 +23,10 @@ def command(
     Example: linkclf evaluate --model models/default -o metrics.json
     """
     from linkclf import tracking
-    from linkclf.evaluate import evaluate, format_table, reliability_figure
+    from linkclf.evaluate import evaluate, format_table
     from linkclf.io import write_text_atomic
     from linkclf.model import LinkClassifier
+    from linkclf.plots import reliability_figure
 
     if not data:
         data = LinkClassifier.load(model).meta_.get("training", {}).get("data", [])
@@ -35,6 +36,7 @@ def command(
         f"evaluate-{model.name}",
         {"model": str(model), "data": ",".join(data)},
         tags={"kind": "evaluate"},
+        uri=tracking.tracking_uri(),
     ):
         tracking.log_metrics(result["test"], prefix="test_")
         for key in ("baseline_rules", "baseline_no_embeddings"):

@@ -30,20 +30,22 @@ def command(
     from linkclf.explain import top_reasons
     from linkclf.io import refuse_overwrite_input, write_csv_atomic
     from linkclf.model import LinkClassifier
+    from linkclf.profiles import featurise
+    from linkclf.schema import conform
     from linkclf.sources import read_exports
 
     if output:
         refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
-    links = read_exports(inputs, format=fmt)
+    links = conform(read_exports(inputs, format=fmt))
     # Profile features need the whole export; TreeSHAP (the costly part) only the rows shown.
-    X = clf.features.transform(links)
-    p = clf.predict_proba(X).round(4)
+    X = featurise(clf.features, links)
+    p = clf.p_manipulative(X).round(4)
     order = np.argsort(-p, kind="stable")
     if not output and limit:
         order = order[:limit]
     rows = X.iloc[order]
-    reasons = top_reasons(clf.contributions(rows), rows, clf.features.families_, k=top)
+    reasons = top_reasons(clf.contributions(rows), rows, links.iloc[order], k=top)
     table = pd.DataFrame(
         {
             "source_url": links["source_url"].iloc[order],

@@ -28,26 +28,33 @@ def command(
         None, "--dask", help="Score on Dask: a scheduler address, or 'local'."
     ),
 ) -> None:
-    """Score every link of one or more exports; writes the rows with p_manipulative, flag, kind, reasons.
+    """Score every link of one or more exports; writes the rows with p_manipulative, flag, predicted_kind, reasons.
+
+    flag is 1 for disavow candidates: p_manipulative at the model's threshold or above, and not
+    nofollow/ugc/sponsored (those pass no ranking signal). Rows without a source or target URL,
+    or with a placement/link type outside the schema, are refused with one line (fix or delete
+    them and score again).
 
     Example: linkclf score ahrefs.tsv semrush.csv -o scored.csv --model models/default
     """
-    from linkclf.io import refuse_overwrite_input, write_csv_atomic
+    from linkclf.io import refuse_overwrite_input
     from linkclf.model import LinkClassifier
     from linkclf.pipeline import score_links, score_links_dask
+    from linkclf.scored import MODEL_COLUMN, check_scorable, write_scored
     from linkclf.sources import read_exports
 
     refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
     links = read_exports(inputs, format=fmt, target=target)
+    check_scorable(links)  # before any progress line: a refusal is one line
     info(f"read {len(links):,} distinct links from {len(inputs)} file(s)")
     if dask:
         scored = score_links_dask(model, links, dask, progress=info)
     else:
         scored = score_links(clf, links, progress=info)
     # Names the model in every row, so disavow headers and later audits can say what scored them.
-    scored["model"] = clf.version_label()
-    write_csv_atomic(scored, output)
+    scored[MODEL_COLUMN] = clf.version_label()
+    write_scored(scored, output)
     flagged = int(scored["flag"].sum())
     info(
         f"wrote {output}: {len(scored):,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}"

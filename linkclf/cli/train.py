@@ -15,7 +15,10 @@ def command(
         None, "--data", help="Labelled CSV(s); default: the config's data.paths."
     ),
     config: Path = typer.Option(
-        Path("training/default.toml"), "--config", help="Training config (TOML)."
+        None,
+        "--config",
+        help="Training config (TOML), checked against linkclf.config.DEFAULTS; "
+        "default: those defaults (what training/default.toml restates).",
     ),
     out: Path = typer.Option(
         Path("models/default"), "--out", help="Model directory to install into."
@@ -40,11 +43,11 @@ def command(
     Retrain on your audit: linkclf train --data datasets/default/links.csv.gz --data scored.csv --review review.csv
     """
     from linkclf.config import load_config
+    from linkclf.tracking import tracking_uri
     from linkclf.train import train
 
-    cfg = load_config(
-        config if config.exists() or config != Path("training/default.toml") else None, set_ or []
-    )
+    # The config given, or the packaged defaults: never a file that happens to be in the cwd.
+    cfg = load_config(config, set_ or [])
     result = train(
         cfg,
         data_paths=data or None,
@@ -52,6 +55,7 @@ def command(
         reviews=review or None,
         force=force,
         dask=dask,
+        tracking_uri=tracking_uri(),
         progress=info,
     )
     test = result.metrics["test"]

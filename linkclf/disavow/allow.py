@@ -7,7 +7,7 @@ Two sources with two strengths:
 * ``default`` (``linkclf/data/allowlist-default.txt``: platforms and institutions) holds back
   only ``domain:`` candidates, so a flagged page on such a platform still comes through as a
   URL line. A bare public suffix there (``gov``, ``ac.uk``) covers every domain under it; for
-  blog hosts (:data:`~linkclf.disavow.candidates.HOSTED_PLATFORMS`) a user's own subdomain site
+  blog hosts (:data:`~linkclf.domains.HOSTED_PLATFORMS`) a user's own subdomain site
   stays disavowable (``domain:spam.wordpress.com``), the platform never.
 """
 
@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
-from linkclf.disavow.candidates import HOSTED_PLATFORMS
 from linkclf.disavow.rules import DOMAIN_PREFIX
-from linkclf.domains import hostname, to_ascii
+from linkclf.domains import HOSTED_PLATFORMS, hostname, to_ascii
 from linkclf.errors import DisavowError
 
 Source = Literal["yours", "default"]

@@ -7,8 +7,8 @@ The rule (configurable through :class:`DomainRule`):
   ``p_manipulative >= sure_p`` (one or two links the model is very sure about);
 * otherwise each source page with at least one flagged link becomes a URL candidate.
 
-Domains are registrable domains from the Public Suffix List with private suffixes
-(``spam.blogspot.com``, never ``blogspot.com``), via :mod:`linkclf.domains`.
+Domains are sites as :func:`linkclf.domains.site` names them (``spam.blogspot.com``,
+``spam.wordpress.com``, never the platform).
 """
 
 from __future__ import annotations
@@ -24,38 +24,13 @@ import numpy as np
 import pandas as pd
 
 from linkclf.disavow.rules import DOMAIN_PREFIX
-from linkclf.domains import hostname, registrable_domain, to_ascii
+from linkclf.domains import site, to_ascii
 from linkclf.errors import ConfigError
 
 Level = Literal["domain", "url"]
 
 #: How many example anchors / URLs a candidate keeps for the review sheet.
 N_EXAMPLES = 3
-
-#: Blog hosts whose users' sites are subdomains but which the Public Suffix List does not list
-#: as private suffixes: a spam blog there is grouped by its own host
-#: (``domain:spam.wordpress.com``), never by the platform. (``blogspot.com``, ``github.io``,
-#: ``netlify.app`` ... are private suffixes in the PSL already.)
-HOSTED_PLATFORMS = frozenset(
-    {
-        "wordpress.com",
-        "tumblr.com",
-        "substack.com",
-        "medium.com",
-        "weebly.com",
-        "livejournal.com",
-        "typepad.com",
-        "over-blog.com",
-        "jimdo.com",
-        "webnode.com",
-        "webnode.nl",
-        "webnode.fr",
-        "hatenablog.com",
-        "wikidot.com",
-        "bravesites.com",
-        "blog.jp",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -178,13 +153,6 @@ def _encode_space(text: str) -> str:
     )
 
 
-def site_of(domain: str, url: str) -> str:
-    """The site a URL belongs to on a hosted platform: its host without ``www.``."""
-    host = to_ascii(hostname(url))
-    host = host[4:] if host.startswith("www.") else host
-    return host if host.endswith("." + domain) else domain
-
-
 def _top(values: Iterable[str], n: int = N_EXAMPLES) -> tuple[str, ...]:
     counts = Counter(v for v in values if v)
     return tuple(value for value, _ in counts.most_common(n))
@@ -229,12 +197,8 @@ def prepare_links(df: pd.DataFrame, threshold: float | None = None) -> pd.DataFr
     url = _text(df["source_url"]).str.strip()
     given = _text(df["referring_domain"]) if "referring_domain" in df.columns else url
     given = given.where(given != "", url)
-    domain = _map_unique(given, registrable_domain)
-    on_platform = domain.isin(HOSTED_PLATFORMS)
-    if on_platform.any():
-        sites = [site_of(d, u) for d, u in zip(domain[on_platform], url[on_platform], strict=True)]
-        domain = domain.copy()
-        domain[on_platform] = sites
+    # linkclf.domains.site: the one answer to "which site is this?" (hosted-platform rule too).
+    domain = _map_unique(given, site)
     texts = {
         col: _text(df[col]) if col in df.columns else pd.Series("", index=df.index, dtype=object)
         for col in ("anchor", "reasons", "kind")

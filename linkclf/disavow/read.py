@@ -13,12 +13,12 @@ import pandas as pd
 
 from linkclf.disavow.parse import decode
 from linkclf.errors import InputError, SchemaError
-from linkclf.io import read_csv_text
+from linkclf.scored import read_scored as read_scored_file
 
 #: Columns a scored CSV must have (``flag`` only when no --threshold is given).
 REQUIRED_SCORED = ("source_url", "p_manipulative")
 #: Columns read when present; the rest of a (possibly huge) scored file is never loaded.
-OPTIONAL_SCORED = ("referring_domain", "target_url", "anchor", "flag", "kind", "reasons")
+OPTIONAL_SCORED = ("referring_domain", "target_url", "anchor", "flag", "predicted_kind", "reasons")
 #: Columns that may name the model that scored the file.
 MODEL_COLUMNS = ("model", "model_name", "model_version")
 
@@ -37,12 +37,8 @@ def read_scored(paths: Sequence[str | os.PathLike[str]], need_flag: bool = True)
     frames = []
     for path in paths:
         name = str(path)
-        df = read_csv_text(
-            path,
-            wanted,
-            what="a scored CSV from `linkclf score`",
-            fix="score an export first: linkclf score EXPORT -o scored.csv",
-        )
+        # linkclf.scored: the scored-file contract (predicted_kind; kind in older files).
+        df = read_scored_file(path, wanted).rename(columns={"predicted_kind": "kind"})
         required = REQUIRED_SCORED + (("flag",) if need_flag else ())
         missing = [col for col in required if col not in df.columns]
         if missing:

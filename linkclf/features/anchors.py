@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname, registrable_domain
-from linkclf.features._util import map_unique
+from linkclf.domains import site
+from linkclf.schema import site_column
 
 ANCHOR_TYPES = ("brand", "exact", "partial", "generic", "naked_url", "image", "empty", "other")
 
@@ -60,8 +60,8 @@ def words(text: str) -> list[str]:
 
 
 def brand_tokens(target_url: str) -> set[str]:
-    """Brand words of a target: its registrable domain's label, whole and split on hyphens."""
-    label = registrable_domain(hostname(target_url)).split(".")[0]
+    """Brand words of a target: its site's first label, whole and split on hyphens."""
+    label = site(target_url).split(".")[0]
     parts = [p for p in re.split(r"[-_]", label) if len(p) > 2]
     return {label.replace("-", " "), label.replace("-", ""), label, *parts}
 
@@ -142,16 +142,17 @@ def classify_anchor(anchor: str, link_type: str, brand: set[str], money: set[str
 def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd.DataFrame:
     """One-hot anchor type plus anchor length, word count and digit share, per row.
 
-    Brand and money terms are per target site: the target's URL words, the profile's repeated
-    anchor words, and any configured ``money_terms``.
+    Brand and money terms are per target site (``target_site``, see linkclf.schema.conform):
+    the target's URL words, the profile's repeated anchor words, and any configured
+    ``money_terms``.
     """
     anchors = df["anchor"].astype("string").fillna("").tolist()
     targets = df["target_url"].astype("string").fillna("").tolist()
     link_types = df["link_type"].astype("string").fillna("").tolist()
-    target_site = map_unique(df["target_url"], lambda u: registrable_domain(hostname(u)))
+    target_site = site_column(df, "target_site").to_numpy(dtype=object)
     by_site: dict[str, list[int]] = {}
-    for i, site in enumerate(target_site):
-        by_site.setdefault(site, []).append(i)
+    for i, target in enumerate(target_site):
+        by_site.setdefault(target, []).append(i)
     types = np.empty(len(df), dtype=object)
     for rows in by_site.values():
         brand = brand_tokens(targets[rows[0]])

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 
-from linkclf.domains import hostname
 from linkclf.errors import ModelError
+from linkclf.features import catalogue
 from linkclf.features._util import map_unique
 from linkclf.features.anchors import anchor_features, brand_tokens, target_terms
 from linkclf.features.embed import Embedder
@@ -28,26 +29,6 @@ from linkclf.schema import conform
 FEATURES_FORMAT = "linkclf-features/1"
 #: Learned arrays, saved as <name without the trailing underscore>.npy.
 _ARRAYS = ("anchor_mean_", "anchor_components_", "context_mean_", "context_components_")
-
-
-def _family(name: str) -> str:
-    if name.startswith("anchor_"):
-        return "anchor"
-    if name.startswith(("cos_", "language_")):
-        return "relevance"
-    if name.startswith(("placement_", "context_", "title_")) or name == "sitewide":
-        return "placement"
-    if name in ("nofollow", "ugc", "sponsored", "rel_any") or name.startswith("link_type_"):
-        return "rel"
-    if name.startswith(("host_", "path_")) or name == "same_site":
-        return "url"
-    if name.startswith("domain_"):
-        return "profile_domain"
-    if name.startswith(("target_", "same_anchor", "burst_", "ip_")):
-        return "profile_target"
-    if name.startswith("emb_"):
-        return "embedding"
-    return "authority"
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -74,8 +55,11 @@ def _topic_text(target_url: str) -> str:
     return " ".join([brand.replace("-", " "), *target_terms(target_url)]).strip()
 
 
-class FeatureBuilder:
-    """Turn canonical link rows into model features.
+class FeatureBuilder(TransformerMixin, BaseEstimator):
+    """Turn canonical link rows into model features (a scikit-learn transformer).
+
+    ``fit`` learns the embedding projections; ``transform`` computes every feature, the profile
+    ones over all rows of each target site in the frame it is given (see linkclf.profiles).
 
     Parameters
     ----------
@@ -133,14 +117,18 @@ class FeatureBuilder:
         signs = np.sign(comps[np.arange(len(comps)), np.abs(comps).argmax(1)])
         return mean.astype(np.float32), (comps * signs[:, None]).astype(np.float32)
 
-    def fit(self, df: pd.DataFrame) -> FeatureBuilder:
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "anchor_mean_")
+
+    def fit(self, df: pd.DataFrame, y: Any = None) -> FeatureBuilder:
+        """Learn the anchor and context projections from ``df``; returns self."""
         df = conform(df)
         emb = self._embed(self._texts(df))
         self.anchor_mean_, self.anchor_components_ = self._pca(emb["anchor"], self.n_components)
         self.context_mean_, self.context_components_ = self._pca(emb["context"], self.n_components)
         self.__dict__.pop("feature_names_", None)  # a refit names its own columns
         self.feature_names_ = list(self.transform(df.head(50)).columns)
-        self.families_ = {n: _family(n) for n in self.feature_names_}
+        self.families_ = catalogue.families(self.feature_names_)
         return self
 
     # -- features -----------------------------------------------------------------------------
@@ -177,7 +165,7 @@ class FeatureBuilder:
         out["cos_title_topic"] = _cos(emb["title"], emb["topic"])
         out["cos_anchor_context"] = _cos(emb["anchor"], emb["context"])
         # The profile's own centre: most links to a site are about what the site is about.
-        targets = map_unique(df["target_url"], hostname)
+        targets = df["target_site"].astype("string").fillna("").to_numpy(dtype=object)
         centre_of: dict[str, np.ndarray] = {}
         for t in pd.unique(targets):
             rows = emb["title"][targets == t]
@@ -277,6 +265,18 @@ class FeatureBuilder:
                     str(file),
                 )
             setattr(builder, name, array)
-        builder.feature_names_ = list(config["feature_names"])
-        builder.families_ = dict(config["families"])
+        names = list(config["feature_names"])
+        gone = catalogue.unknown(names)
+        if gone:
+            # A feature this code no longer computes would be NaN for every row: the model would
+            # score something it was never trained on, silently.
+            raise ModelError(
+                "a model whose features this version of linkclf computes",
+                f"{len(gone)} saved feature(s) it no longer produces ({', '.join(gone[:5])})",
+                "retrain the model with this version (linkclf train), or use the linkclf "
+                "version that trained it",
+                str(root),
+            )
+        builder.feature_names_ = names
+        builder.families_ = catalogue.families(names)
         return builder

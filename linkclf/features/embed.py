@@ -153,6 +153,11 @@ class CachedEmbedder:
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
+    def __deepcopy__(self, memo: dict[int, object]) -> CachedEmbedder:
+        # sklearn.base.clone deep-copies a FeatureBuilder's embedder: share the (read-only)
+        # model and open a connection of our own (an sqlite3 connection cannot be copied).
+        return CachedEmbedder(self.inner, self.cache_dir)
+
     def _conn(self) -> sqlite3.Connection | None:
         if self.cache_dir is None:
             return None

@@ -10,13 +10,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname, referring_domain, registrable_domain
 from linkclf.features._util import map_unique
+from linkclf.schema import site_column
 
 
 def _subnet(ip: str) -> str:
     parts = (ip or "").split(".")
     return ".".join(parts[:3]) if len(parts) == 4 else ""
+
+
+def _offpage(placement: pd.Series) -> np.ndarray:
+    text = placement.astype("string")
+    known = (text.notna() & (text != "unknown")).to_numpy(dtype=bool)
+    off = text.isin(["footer", "sidebar", "nav", "header"]).fillna(False).to_numpy(dtype=float)
+    return np.where(known, off, np.nan)
 
 
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
@@ -40,8 +47,8 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     """
     frame = pd.DataFrame(
         {
-            "target": map_unique(df["target_url"], lambda u: registrable_domain(hostname(u))),
-            "domain": map_unique(df["source_url"], referring_domain),
+            "target": site_column(df, "target_site").to_numpy(dtype=object),
+            "domain": site_column(df, "referring_domain").to_numpy(dtype=object),
             "page": df["source_url"].astype("string").fillna("").to_numpy(),
             "anchor": df["anchor"].astype("string").fillna("").str.strip().str.lower().to_numpy(),
             "atype": anchor_type,
@@ -49,11 +56,8 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
             .astype("boolean")
             .astype("Float64")
             .to_numpy(dtype=float, na_value=np.nan),
-            "offpage": df["placement"]
-            .astype("string")
-            .isin(["footer", "sidebar", "nav", "header"])
-            .fillna(False)
-            .to_numpy(float),
+            # Unknown placement stays NaN (the mean skips it): a missing value is never evidence.
+            "offpage": _offpage(df["placement"]),
             "subnet": map_unique(df["source_ip"], _subnet),
             "week": pd.to_datetime(df["first_seen"], utc=True, errors="coerce")
             .dt.floor("7D")

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname, registrable_domain
+from linkclf.domains import hostname, site
 from linkclf.features._util import map_unique
+from linkclf.schema import site_column
 
 #: TLDs over-represented in spam (Spamhaus / Interisle "most abused TLD" lists, and free TLDs).
 SPAMMY_TLDS = frozenset(
@@ -118,7 +119,7 @@ def hostname_features(hosts: Sequence[str]) -> pd.DataFrame:
     rows = []
     for raw in hosts:
         host = hostname(raw) if "/" in (raw or "") else (raw or "").strip().lower().rstrip(".")
-        reg = registrable_domain(host) if host else ""
+        reg = site(host) if host else ""
         label = reg.split(".")[0] if reg else host
         tld = host.rsplit(".", 1)[-1] if "." in host else ""
         vowels = sum(c in "aeiou" for c in label)
@@ -161,7 +162,7 @@ def url_features(df: pd.DataFrame) -> pd.DataFrame:
     out["path_depth"] = path.str.count("/").astype(float).to_numpy()
     out["path_length"] = path.str.len().astype(float).to_numpy()
     out["path_has_query"] = path.str.contains("?", regex=False).astype(float).to_numpy()
-    src_site = map_unique(hosts, registrable_domain)
-    tgt_site = map_unique(df["target_url"], lambda u: registrable_domain(hostname(u)))
+    src_site = site_column(df, "referring_domain").to_numpy(dtype=object)
+    tgt_site = site_column(df, "target_site").to_numpy(dtype=object)
     out["same_site"] = (src_site == tgt_site).astype(float)
     return out.astype(np.float64)

@@ -7,8 +7,8 @@ import os
 import pandas as pd
 
 from linkclf.errors import InputError
-from linkclf.io import read_csv_text
 from linkclf.report.tables import REPORT_COLUMNS
+from linkclf.scored import read_scored
 
 
 def read_scored_for_report(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -20,12 +20,9 @@ def read_scored_for_report(path: str | os.PathLike[str]) -> pd.DataFrame:
         The file is empty, not UTF-8, or has no ``p_manipulative`` column.
     """
     name = str(path)
-    df = read_csv_text(
-        path,
-        REPORT_COLUMNS,
-        what="a scored CSV from `linkclf score`",
-        fix="score an export first: linkclf score EXPORT -o scored.csv",
-    )
+    # linkclf.scored: the scored-file contract (predicted_kind; kind in older files).
+    df = read_scored(path, {*REPORT_COLUMNS, "predicted_kind"} - {"kind"})
+    df = df.rename(columns={"predicted_kind": "kind"})
     if "p_manipulative" not in df.columns:
         raise InputError(
             expected="a scored CSV with a p_manipulative column",

@@ -1,0 +1,134 @@
+"""The training recipe: config -> grouped split -> features -> classifier fit.
+
+The steps `linkclf train`, `linkclf evaluate` (its retrained baseline) and the benchmarks share,
+so a model and its baselines are always built the same way. Pure functions of the config and the
+data; no tracking, no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linkclf.embedders import make_embedder
+from linkclf.features import FeatureBuilder
+from linkclf.model import LinkClassifier
+from linkclf.profiles import featurise
+from linkclf.splits import grouped_three_way, holdout
+
+#: Families that come from the text embeddings (left out in the ablation).
+EMBEDDING_FAMILIES = ("embedding", "relevance")
+
+
+@dataclass
+class Split:
+    """Boolean row masks of a grouped three-way split (whole referring domains per side)."""
+
+    train: np.ndarray
+    valid: np.ndarray
+    test: np.ndarray
+
+
+def split(data: pd.DataFrame, cfg: dict[str, Any]) -> Split:
+    """The config's grouped split of ``data`` by referring domain."""
+    s = cfg["split"]
+    train, valid, test = grouped_three_way(
+        data,
+        valid_size=float(s["valid_size"]),
+        test_size=float(s["test_size"]),
+        seed=int(s["seed"]),
+    )
+    return Split(train, valid, test)
+
+
+def fit_features(data: pd.DataFrame, train: np.ndarray, cfg: dict[str, Any]) -> FeatureBuilder:
+    """A FeatureBuilder with the config's embedder, its projections learnt on the training rows."""
+    embedder = make_embedder(cfg["features"]["embedder"])
+    builder = FeatureBuilder(embedder, n_components=int(cfg["features"]["n_components"]))
+    return builder.fit(data[train])
+
+
+def classifier(
+    features: FeatureBuilder | None,
+    cfg: dict[str, Any],
+    exclude: tuple[str, ...] = (),
+    dask: str | None = None,
+) -> LinkClassifier:
+    """An unfitted LinkClassifier with the config's hyperparameters."""
+    m = cfg["model"]
+    return LinkClassifier(
+        features,
+        params={**m.get("params", {}), "seed": int(cfg["split"]["seed"])},
+        num_boost_round=int(m["num_boost_round"]),
+        early_stopping_rounds=int(m["early_stopping_rounds"]),
+        exclude_families=tuple(exclude),
+        threshold_beta=float(m["threshold_beta"]),
+        dask=dask,
+    )
+
+
+def fit_on_masks(
+    features: FeatureBuilder,
+    X: pd.DataFrame,
+    data: pd.DataFrame,
+    train: np.ndarray,
+    valid: np.ndarray,
+    cfg: dict[str, Any],
+    exclude: tuple[str, ...] = (),
+    dask: str | None = None,
+) -> LinkClassifier:
+    """Fit a classifier on the ``train`` rows of the feature frame ``X`` (from
+    :func:`linkclf.profiles.featurise` over all of ``data``), early stopping, calibration and
+    threshold on the ``valid`` rows; kinds from ``data``."""
+    y = data["label"].to_numpy(dtype=int)
+    clf = classifier(features, cfg, exclude, dask)
+    return clf.fit(
+        X[train],
+        y[train],
+        X[valid],
+        y[valid],
+        kinds_train=data.loc[train, "kind"].astype("string"),
+    )
+
+
+def featurise_all(features: FeatureBuilder, data: pd.DataFrame) -> pd.DataFrame:
+    """Features of every labelled row, profiles over each target site's rows in ``data``: the
+    one frame every figure of a training run selects its rows from."""
+    return featurise(features, data)
+
+
+def ood_groups(data: pd.DataFrame, cfg: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Masks of the held-out language(s) and niches; whole referring domains go with them."""
+    languages = list(cfg.get("ood", {}).get("languages") or [])
+    niches = list(cfg.get("ood", {}).get("niches") or [])
+    if not languages or not niches:
+        try:
+            from linkclf.datasets import HOLDOUT_LANGUAGE, HOLDOUT_NICHES
+
+            languages = languages or [HOLDOUT_LANGUAGE]
+            niches = niches or list(HOLDOUT_NICHES)
+        except ImportError:
+            pass
+    out: dict[str, np.ndarray] = {}
+    if languages and "language" in data.columns and data["language"].isin(languages).any():
+        out[f"language_{'_'.join(languages)}"] = holdout(data, "language", languages)[1]
+    if niches and "niche" in data.columns and data["niche"].isin(niches).any():
+        out["niches_" + "_".join(niches)] = holdout(data, "niche", niches)[1]
+    return out
+
+
+def ood_masks(
+    data: pd.DataFrame, held: np.ndarray, cfg: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(train, valid) masks over ``data`` for a model that never sees the ``held`` rows."""
+    rest = ~held
+    tr, va, _ = grouped_three_way(
+        data[rest], valid_size=0.2, test_size=0.0, seed=int(cfg["split"]["seed"])
+    )
+    train_m, valid_m = np.zeros(len(data), bool), np.zeros(len(data), bool)
+    train_m[np.flatnonzero(rest)[tr]] = True
+    valid_m[np.flatnonzero(rest)[va]] = True
+    return train_m, valid_m

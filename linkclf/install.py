@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 from linkclf.errors import ConfigError
+from linkclf.io import sweep_stale, temp_prefix
 
 #: Names a model directory may hold (see LinkClassifier.save / FeatureBuilder.save).
 MODEL_ENTRIES = frozenset({"model.json", "model.lgb.txt", "kinds.lgb.txt", "features", "README.md"})
@@ -40,8 +41,7 @@ FEATURE_ENTRIES = frozenset(
         "context_components.npy",
     }
 )
-#: Our temp names beside ``--out``: ``.NAME.linkclf-<pid>-<random>`` (swept when <pid> is dead).
-_TAG = ".linkclf-"
+#: Where the two-rename fallback parks the old model (not a temp name: sweep_stale keeps it).
 _PREVIOUS = ".linkclf-previous"
 _RENAME_EXCHANGE = 2
 #: model.json larger than this is not one of ours (the real ones are a few KiB).
@@ -108,46 +108,12 @@ def check_target(out: str | os.PathLike[str]) -> None:
         )
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _stale(name: str, prefix: str) -> bool:
-    """Whether ``name`` is one of our temp names (``prefix`` + pid-...) whose process is gone."""
-    if not name.startswith(prefix):
-        return False
-    pid_text = name[len(prefix) :].split("-", 1)[0].split(".", 1)[0]
-    return pid_text.isdigit() and not _pid_alive(int(pid_text))
-
-
-def sweep(target: Path) -> None:
-    """Remove temp siblings of ``target`` left by a linkclf process that no longer runs."""
-    prefix = f".{target.name}{_TAG}"
-    try:
-        siblings = list(target.parent.iterdir())
-    except OSError:
-        return
-    for sibling in siblings:
-        if _stale(sibling.name, prefix):
-            if sibling.is_dir() and not sibling.is_symlink():
-                shutil.rmtree(sibling, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    sibling.unlink()
-
-
 def staging_dir(out: str | os.PathLike[str]) -> Path:
     """A new empty directory beside ``out`` (same file system, so the install is a rename)."""
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
-    sweep(target)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}{_TAG}{os.getpid()}-", dir=target.parent))
+    sweep_stale(target)
+    return Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
 
 
 def recover(target: Path) -> None:

@@ -39,6 +39,20 @@ def container_of(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def utf16_byte_order(probe: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` for BOM-less UTF-16 text, recognised by its NUL pattern.
+
+    ASCII-range text in UTF-16 has a NUL in one byte of every pair; binary data does not.
+    """
+    half = max(len(probe) // 2, 1)
+    even_nul, odd_nul = probe[0::2].count(0), probe[1::2].count(0)
+    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
+        return "utf-16-le"
+    if even_nul > 0.3 * half and odd_nul < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def refuse_container(head: bytes, where: str, what: str) -> None:
     """Raise InputError when ``head`` is a compressed or binary file, not ``what``."""
     found = container_of(head)

@@ -77,13 +77,9 @@ def sniff_encoding(head: bytes, where: str) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"  # the codec reads the BOM and picks the byte order
     probe = head[:4096]
-    half = max(len(probe) // 2, 1)
-    even_nul, odd_nul = probe[0::2].count(0), probe[1::2].count(0)
-    # ASCII-range text in UTF-16 without a BOM: one byte of every pair is NUL.
-    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
-        return "utf-16-le"
-    if even_nul > 0.3 * half and odd_nul < 0.05 * half:
-        return "utf-16-be"
+    bomless = inputfile.utf16_byte_order(probe)
+    if bomless is not None:
+        return bomless
     if b"\x00" in probe:
         raise InputError(
             expected="a CSV/TSV text export",

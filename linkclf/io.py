@@ -136,7 +136,7 @@ def _map_text(series: pd.Series, quoted: bool) -> pd.Series:
     text = series.astype("string")
     hit = text.str.lstrip("'").str.match(_FORMULA.pattern).fillna(False).astype(bool)
     if series.dtype == object:  # a number in a mixed column is not text a formula could hide in
-        hit &= series.map(type).eq(str)
+        hit &= series.map(lambda v: isinstance(v, str)).astype(bool)
     if quoted:
         hit &= text.str.startswith("'").fillna(False).astype(bool)
     if not hit.any():

@@ -167,9 +167,9 @@ def _refuse_deactivation(result: MergeResult, existing: Path | None) -> None:
 
 
 def _check(path: Path) -> None:
-    report = check_bytes(
-        inputfile.read_bytes(path, "a disavow file (.txt)", MAX_TEXT_BYTES), str(path)
-    )
+    data = inputfile.read_bytes(path, "a disavow file (.txt)", MAX_TEXT_BYTES)
+    inputfile.refuse_container(data[:16], str(path), "a disavow file (.txt)")
+    report = check_bytes(data, str(path))
     for problem in report.problems:
         typer.echo(problem.describe(str(path)))
     verdict = "Google would reject it" if report.errors else "valid for Google"

@@ -18,6 +18,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -168,3 +169,179 @@ def link_groups(links: pd.DataFrame) -> pd.DataFrame:
         },
         index=links.index,
     )
+
+
+# --- flag rates of a model on the real links ----------------------------------------------------
+
+#: Groups in report order, with the label the tables use.
+GROUP_LABELS = {
+    "editorial": "in-body editorial citations (content, followed)",
+    "template": "template links (nav, header, footer, sidebar, comment, related, social; followed)",
+    "rel_qualified": "rel-qualified (nofollow / ugc / sponsored)",
+    "affiliate": "unqualified affiliate links (not natural)",
+    "natural": "all natural links (everything but affiliate)",
+}
+#: A language's flag rate is reported when it has at least this many natural links.
+MIN_LANGUAGE_LINKS = 30
+
+
+#: How the real links are handed to the model: every column the extractor fills (``canonical``),
+#: or an Ahrefs export (``ahrefs``: placement only as Ahrefs' "Content" true/false, no internal
+#: link count), the setting of issue 10's first measurement.
+RENDERINGS = ("canonical", "ahrefs")
+
+
+def score_real_links(
+    model_dir: str | os.PathLike[str] = "models/default",
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    rendering: str = "canonical",
+) -> pd.DataFrame:
+    """The real links scored by a model exactly as ``linkclf score`` would score them.
+
+    The links are written as an export (see :data:`RENDERINGS`) with the vendor metrics empty
+    (a Search-Console-based audit has no Domain rating or traffic either), read back with
+    :func:`linkclf.sources.read_exports` and scored with :func:`linkclf.pipeline.score_links`.
+    Returns the real links with ``p_manipulative``, ``flag``, ``kind``, ``reasons`` and
+    ``model`` added; ``attrs["threshold"]`` is the model's threshold.
+    """
+    import tempfile
+
+    from linkclf.model import LinkClassifier
+    from linkclf.pipeline import score_links
+    from linkclf.sources import read_exports, write_export
+
+    if rendering not in RENDERINGS:
+        raise InputError(
+            expected=f"a rendering in {{{', '.join(RENDERINGS)}}}",
+            found=repr(rendering),
+            fix="pick one of the listed renderings",
+        )
+    links = real_links(data_dir).reset_index(drop=True)
+    model = LinkClassifier.load(model_dir)
+    export = links.drop(columns=["page", "dataset", "affiliate", "region"])
+    with tempfile.TemporaryDirectory(prefix="linkclf-real-") as tmp:
+        path = Path(tmp) / "real-links.csv"
+        write_export(export, path, rendering)
+        read = read_exports([path])
+        # One file is read row for row (no merge), so rows align by position; check it.
+        same = (
+            len(read) == len(links)
+            and (read["target_url"].astype(str).to_numpy() == links["target_url"].to_numpy()).all()
+        )
+        if not same:
+            raise InputError(
+                expected="the real links to read back row for row",
+                found=f"{len(read)} rows for {len(links)} links",
+                fix="report this as a bug",
+            )
+        scored = score_links(model, read)
+    out = links.copy()
+    for col in ("p_manipulative", "flag", "kind", "reasons"):
+        out[col] = scored[col].to_numpy()
+    out["model"] = model.version_label()
+    out.attrs["threshold"] = float(model.threshold_)
+    out.attrs["rendering"] = rendering
+    return out
+
+
+def _rate(flags: pd.Series) -> dict[str, Any]:
+    n = int(len(flags))
+    k = int(flags.sum())
+    return {"n": n, "flagged": k, "rate": round(k / n, 4) if n else None}
+
+
+def flag_rates(scored: pd.DataFrame, top: int = 10) -> dict[str, Any]:
+    """Flag rates by group, region, language and data set, the top reasons of the flagged natural
+    links and the share of flags whose p equals the threshold, for scored real links."""
+    groups = link_groups(scored)
+    flag = scored["flag"].astype(int)
+    natural = groups["natural"]
+    followed = natural & ~groups["rel_qualified"]
+    threshold = float(scored.attrs.get("threshold", float("nan")))
+    flagged_natural = scored[natural & (flag == 1)]
+    reasons = flagged_natural["reasons"].fillna("").str.split("; ").explode().loc[lambda s: s != ""]
+    reason_counts = reasons.value_counts()
+    all_flagged = scored[flag == 1]
+    at_threshold = (all_flagged["p_manipulative"].astype(float) == round(threshold, 4)).mean()
+    languages = scored.loc[natural, "language"].fillna("unknown")
+    common = languages.value_counts()
+    common = common[common >= MIN_LANGUAGE_LINKS].index
+    return {
+        "model": str(scored["model"].iloc[0]) if len(scored) else None,
+        "rendering": scored.attrs.get("rendering"),
+        "threshold": round(threshold, 4),
+        "n_links": len(scored),
+        "n_pages": int(scored["page"].nunique()),
+        "groups": {g: _rate(flag[groups[g]]) for g in GROUP_LABELS},
+        "by_region_followed_natural": {
+            r: _rate(flag[followed & (scored["region"] == r)])
+            for r in scored.loc[followed, "region"].value_counts().index
+        },
+        "by_language_natural": {
+            lang: _rate(flag[natural & (scored["language"].fillna("unknown") == lang)])
+            for lang in common
+        },
+        "by_dataset_natural": {
+            d: _rate(flag[natural & (scored["dataset"] == d)])
+            for d in sorted(scored["dataset"].unique())
+        },
+        "top_reasons_flagged_natural": [
+            {"reason": r, "share_of_flags": round(n / max(len(flagged_natural), 1), 4)}
+            for r, n in reason_counts.head(top).items()
+        ],
+        "share_of_flags_at_threshold": round(float(at_threshold), 4) if len(all_flagged) else None,
+    }
+
+
+def real_link_flag_rates(
+    model_dir: str | os.PathLike[str] = "models/default",
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    rendering: str = "canonical",
+) -> dict[str, Any]:
+    """Flag rates of the model in ``model_dir`` on the real links: :func:`flag_rates` of
+    :func:`score_real_links`. JSON-ready.
+
+    Raises
+    ------
+    InputError, ModelError
+        The real pages or the model directory are missing.
+    """
+    return flag_rates(score_real_links(model_dir, data_dir, rendering=rendering))
+
+
+def flag_rates_markdown(rates: dict[str, Any]) -> str:
+    """The flag rates as the markdown table the README and docs/realdata.md show."""
+    lines = [
+        f"Model `{rates['model']}`, threshold {rates['threshold']}: {rates['n_links']:,} outbound "
+        f"links of {rates['n_pages']} real pages, scored as a{'n' if rates['rendering'] == 'ahrefs' else ''} "
+        f"{rates['rendering']} export without vendor metrics.",
+        "",
+        "| group | links | flagged | flag rate |",
+        "|---|---|---|---|",
+    ]
+    for g, label in GROUP_LABELS.items():
+        r = rates["groups"][g]
+        rate = "n/a" if r["rate"] is None else f"{r['rate']:.1%}"
+        lines.append(f"| {label} | {r['n']:,} | {r['flagged']:,} | {rate} |")
+    for lang, r in rates["by_language_natural"].items():
+        lines.append(
+            f"| natural links on `{lang}` pages | {r['n']:,} | {r['flagged']:,} | {r['rate']:.1%} |"
+        )
+    lines.append("")
+    regions = ", ".join(
+        f"{k} {v['rate']:.0%} (n={v['n']})" for k, v in rates["by_region_followed_natural"].items()
+    )
+    lines.append(f"Followed natural links by region: {regions}.")
+    lines.append("")
+    lines.append("Top reasons among flagged natural links (share of those flags):")
+    lines.append("")
+    for item in rates["top_reasons_flagged_natural"]:
+        lines.append(f"- {item['reason']}: {item['share_of_flags']:.0%}")
+    if rates["share_of_flags_at_threshold"] is not None:
+        lines.append("")
+        lines.append(
+            f"Flags with p exactly at the threshold: {rates['share_of_flags_at_threshold']:.0%}."
+        )
+    return "\n".join(lines)

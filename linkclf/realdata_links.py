@@ -218,7 +218,7 @@ def score_real_links(
             fix="pick one of the listed renderings",
         )
     links = real_links(data_dir).reset_index(drop=True)
-    model = LinkClassifier.load(model_dir)
+    model = LinkClassifier.load(Path(model_dir))
     export = links.drop(columns=["page", "dataset", "affiliate", "region"])
     with tempfile.TemporaryDirectory(prefix="linkclf-real-") as tmp:
         path = Path(tmp) / "real-links.csv"

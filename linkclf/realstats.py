@@ -132,7 +132,7 @@ def link_stats(links: pd.DataFrame) -> dict[str, Any]:
     anchors = anchor_features(links)
     types = pd.Series(anchors.attrs["anchor_type"], index=links.index)
     rel = links[["nofollow", "ugc", "sponsored"]].astype(bool)
-    words = links["anchor"].fillna("").str.split().str.len()
+    words = links["anchor"].fillna("").str.count(r"\S+")
     page_lang = links["language"]
     tgt_lang = links["target_url"].map(target_language)
     known = page_lang.notna() & tgt_lang.notna()
@@ -194,7 +194,8 @@ def link_stats(links: pd.DataFrame) -> dict[str, Any]:
 
 def _kind_shares(types: pd.Series) -> dict[str, float]:
     return {
-        k: round(float(v), 4) for k, v in _anchor_kind(types).value_counts(normalize=True).items()
+        str(k): round(float(v), 4)
+        for k, v in _anchor_kind(types).value_counts(normalize=True).items()
     }
 
 

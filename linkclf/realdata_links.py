@@ -345,3 +345,78 @@ def flag_rates_markdown(rates: dict[str, Any]) -> str:
             f"Flags with p exactly at the threshold: {rates['share_of_flags_at_threshold']:.0%}."
         )
     return "\n".join(lines)
+
+
+# --- placement against the scrapinghub ground truth -------------------------------------------
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, case-folded: spacing and punctuation differ between a page's
+    markup and an extracted article body."""
+    return _NON_WORD.sub("", (text or "").casefold())
+
+
+def in_article_body(anchor: str, left: str, right: str, body: str, words: int = 3) -> bool | None:
+    """Whether a link sits inside the ground-truth article body ``body`` (already squashed).
+
+    The anchor with up to ``words`` words of its text on either side must occur in the body
+    (an anchor alone would match "Twitter" in a footer against a body that mentions Twitter);
+    a link with no text around it counts only when its anchor has 3+ words. None when the
+    anchor is empty (an image without alt text cannot be located in text).
+    """
+    if not _squash(anchor):
+        return None
+    lw = (left or "").split()[-words:]
+    rw = (right or "").split()[:words]
+    if not lw and not rw:
+        return len(anchor.split()) >= 3 and _squash(anchor) in body
+    candidates = [lw + [anchor] + rw]
+    if lw:
+        candidates.append(lw + [anchor])
+    if rw:
+        candidates.append([anchor] + rw)
+    return any(_squash(" ".join(c)) in body for c in candidates)
+
+
+def placement_vs_ground_truth(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Precision and recall of ``placement == "content"`` against the scrapinghub benchmark's
+    article bodies (:func:`in_article_body`), over the outbound links of its 181 pages."""
+    links = real_links(data_dir)
+    links = links[links["dataset"] == "scrapinghub"]
+    root = locate(data_dir)
+    assert root is not None  # real_links raised otherwise
+    truth_file = root / SCRAPINGHUB / "ground-truth.json"
+    bodies = {
+        v["url"]: _squash(v["articleBody"])
+        for v in json.loads(truth_file.read_text("utf-8")).values()
+    }
+    truth = [
+        in_article_body(a, lf, rt, bodies.get(u, ""))
+        for a, lf, rt, u in zip(
+            links["anchor"].fillna(""),
+            links["context_left"].fillna(""),
+            links["context_right"].fillna(""),
+            links["source_url"],
+            strict=True,
+        )
+    ]
+    t = pd.Series(truth, index=links.index, dtype="object")
+    known = t.notna()
+    y = t[known].astype(bool)
+    pred = links.loc[known, "placement"] == "content"
+    tp = int((pred & y).sum())
+    return {
+        "n_links": int(len(links)),
+        "n_evaluated": int(known.sum()),
+        "n_without_anchor_text": int((~known).sum()),
+        "n_in_body": int(y.sum()),
+        "n_predicted_content": int(pred.sum()),
+        "precision": round(tp / max(int(pred.sum()), 1), 4),
+        "recall": round(tp / max(int(y.sum()), 1), 4),
+        "by_region_in_body_share": {
+            str(r): round(float(y[links.loc[known, "region"] == r].mean()), 4)
+            for r in sorted(links.loc[known, "region"].unique())
+        },
+    }

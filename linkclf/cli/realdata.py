@@ -62,7 +62,15 @@ def command(
     if links:
         from linkclf.realdata_links import RENDERINGS, flag_rates_markdown, real_link_flag_rates
 
-        figures["real_links"] = {}
+        from linkclf.realdata_links import placement_vs_ground_truth
+
+        check = placement_vs_ground_truth(data_dir)
+        figures["real_links"] = {"placement_vs_ground_truth": check}
+        typer.echo(
+            f"placement=content vs the scrapinghub article bodies: precision "
+            f"{check['precision']:.3f}, recall {check['recall']:.3f} "
+            f"({check['n_evaluated']:,} links with anchor text)"
+        )
         for rendering in RENDERINGS:
             info(f"scoring the real pages' outbound links ({rendering} rendering) with {model} ...")
             rates = real_link_flag_rates(model, data_dir, rendering=rendering)

@@ -72,7 +72,10 @@ def test_in_body_citation_is_content_with_text_on_both_sides() -> None:
         ('<div id="site-footer"><a href="https://x.com/a">Partner</a></div>', "footer"),
         ('<div class="mainMenu"><a href="https://x.com/a">Partner</a></div>', "nav"),
         ('<div class="widget-area"><a href="https://x.com/a">Partner</a></div>', "sidebar"),
-        ('<ol class="comment-list"><li>nice <a href="https://x.com/a">Partner</a></li></ol>', "comment"),
+        (
+            '<ol class="comment-list"><li>nice <a href="https://x.com/a">Partner</a></li></ol>',
+            "comment",
+        ),
         ('<div class="related-posts"><a href="https://x.com/a">Partner</a></div>', "related"),
         ('<div class="share-buttons"><a href="https://x.com/a">Partner</a></div>', "social"),
     ],
@@ -190,7 +193,10 @@ def test_outbound_only_by_default_internal_and_external_counts() -> None:
 
 
 def test_relative_links_resolve_against_base_href_and_fragments_drop() -> None:
-    html = page(article('<p><a href="guide#part2">Guide</a></p>'), head='<base href="https://cdn.other.net/docs/">')
+    html = page(
+        article('<p><a href="guide#part2">Guide</a></p>'),
+        head='<base href="https://cdn.other.net/docs/">',
+    )
     row = one(html, "Guide")
     assert row["target_url"] == "https://cdn.other.net/docs/guide"
 
@@ -231,9 +237,7 @@ def test_language_from_lang_attribute_meta_or_stop_words() -> None:
 def test_gzip_and_declared_charset_pages(tmp_path: Path) -> None:
     html = page(article('<p>Café <a href="https://x.com/">Crème brûlée</a> über</p>'))
     latin = tmp_path / "latin.html"
-    latin.write_bytes(
-        html.replace("<head>", '<head><meta charset="iso-8859-1">').encode("latin-1")
-    )
+    latin.write_bytes(html.replace("<head>", '<head><meta charset="iso-8859-1">').encode("latin-1"))
     zipped = tmp_path / "page.html.gz"
     zipped.write_bytes(gzip.compress(html.encode("utf-8")))
     out = extract_pages([latin, zipped])
@@ -274,7 +278,9 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "empty" in result.output
     result = runner.invoke(app, ["extract", str(src), "-o", str(src), "--url", "https://a.b/"])
     assert result.exit_code == 1 and "also an input" in result.output
-    two = runner.invoke(app, ["extract", str(src), str(src), "-o", str(out), "--url", "https://a.b/"])
+    two = runner.invoke(
+        app, ["extract", str(src), str(src), "-o", str(out), "--url", "https://a.b/"]
+    )
     assert two.exit_code == 1 and "single page" in two.output
     ok = runner.invoke(app, ["extract", str(src), "-o", str(out), "--url", "https://a.b/p"])
     assert ok.exit_code == 0 and out.exists()

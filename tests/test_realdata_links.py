@@ -150,8 +150,9 @@ def test_flag_rates_by_group_with_the_default_model() -> None:
     scored = score_real_links("models/default", REAL, rendering="ahrefs")
     rates = flag_rates(scored)
     groups = rates["groups"]
-    assert sum(groups[g]["n"] for g in ("editorial", "template", "rel_qualified", "affiliate")) == (
-        rates["n_links"]
+    assert (
+        sum(groups[g]["n"] for g in ("editorial", "template", "rel_qualified", "affiliate"))
+        == (rates["n_links"])
     )
     for g in groups.values():
         assert 0.0 <= g["rate"] <= 1.0

@@ -60,9 +60,12 @@ def command(
         figures = run_checks(data_dir, n_boot=n_boot, seed=seed, uk2006=uk2006)
         typer.echo(format_table(figures))
     if links:
-        from linkclf.realdata_links import RENDERINGS, flag_rates_markdown, real_link_flag_rates
-
-        from linkclf.realdata_links import placement_vs_ground_truth
+        from linkclf.realdata_links import (
+            RENDERINGS,
+            flag_rates_markdown,
+            placement_vs_ground_truth,
+            real_link_flag_rates,
+        )
 
         check = placement_vs_ground_truth(data_dir)
         figures["real_links"] = {"placement_vs_ground_truth": check}

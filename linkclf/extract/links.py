@@ -8,7 +8,8 @@ counts. Vendor metrics are not on a page and stay missing.
 
 from __future__ import annotations
 
-from urllib.parse import urldefrag, urljoin, urlsplit
+import re
+from urllib.parse import urljoin
 
 import lxml.html
 import pandas as pd
@@ -45,16 +46,24 @@ COLUMNS = (
 )
 
 
+#: An absolute http(s) URL with a host: most hrefs, taken as they are (urljoin is the costliest
+#: step of extraction otherwise).
+_ABSOLUTE = re.compile(r"^https?://[^/?#\s@]+(?:[/?#]|$)", re.IGNORECASE)
+_NOT_LINKS = ("mailto:", "javascript:", "tel:", "data:", "sms:", "ftp:", "file:")
+
+
 def _target(href: str | None, base: str) -> str | None:
     """Absolute http(s) URL of an href, fragment dropped; None for mailto:, javascript: ..."""
-    if not href or not href.strip():
+    href = (href or "").strip()
+    if not href or href[:11].lower().startswith(_NOT_LINKS):
         return None
-    try:
-        url, _ = urldefrag(urljoin(base, href.strip()))
-        parts = urlsplit(url)
-    except ValueError:  # e.g. an invalid IPv6 literal in a hand-typed href
-        return None
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
+    if not _ABSOLUTE.match(href):
+        try:
+            href = urljoin(base, href)
+        except ValueError:  # e.g. an invalid IPv6 literal in a hand-typed href
+            return None
+    url = href.split("#", 1)[0]
+    return url if _ABSOLUTE.match(url) else None
 
 
 def _text_around(

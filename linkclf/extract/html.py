@@ -26,6 +26,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+#: Elements whose content is never shown as text (``<noscript>`` fallbacks included: a browser
+#: with scripts on, as a crawler renders, does not show them).
+_NOT_SHOWN = ("script", "style", "noscript", "template")
 #: libxml2 refuses a str that still carries an XML encoding declaration.
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
@@ -84,6 +87,11 @@ def parse_html(text: str, where: str | None = None) -> lxml.html.HtmlElement:
             fix="save the page as HTML (File > Save page as > Web page, HTML only)",
             where=where,
         ) from None
+    # Nothing in these is shown as text; dropping them once makes every later text walk simple
+    # (a comment's or script's tail text stays: it belongs to the parent).
+    etree.strip_elements(
+        doc, *_NOT_SHOWN, etree.Comment, etree.ProcessingInstruction, with_tail=False
+    )
     return doc
 
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
+from lxml import etree
 
 #: Regions the extractor names; the first six are canonical placements (``nav`` = navigation).
 REGIONS = ("content", "nav", "header", "footer", "sidebar", "comment", "related", "social")
@@ -110,6 +111,9 @@ _CONTENT_TOKENS = frozenset(
     "content article post entry story body text main prose richtext articlebody storybody "
     "postbody entrycontent copy".split()
 )
+_TEXT_LENGTH = etree.XPath("string-length(translate(normalize-space(.), ' ', ''))")
+_LINK_TEXTS = etree.XPath("descendant-or-self::a[@href]//text()", smart_strings=False)
+_LINK_COUNT = etree.XPath("count(descendant-or-self::a[@href])")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A template hint on an element holding more than this share of the page's text is a wrapper.
@@ -160,42 +164,35 @@ class _Stats:
 
 
 class PageLayout:
-    """Per-element text and link statistics of one document, computed in one pass.
+    """Text and link statistics of a document's elements, computed on demand and memoised.
 
     Parameters
     ----------
-    doc : the parsed page (``lxml.html.document_fromstring``).
+    doc : the parsed page (``linkclf.extract.parse_html``: scripts, styles and comments are
+        already gone, so every text node is visible text).
     """
 
     def __init__(self, doc: lxml.html.HtmlElement) -> None:
-        # Keeping every proxy alive keeps id() stable for the dict below.
-        self._elements = [e for e in doc.iter() if isinstance(e.tag, str)]
-        self._stats: dict[int, _Stats] = {id(e): _Stats() for e in self._elements}
-        for el in reversed(self._elements):  # children before parents
-            st = self._stats[id(el)]
-            if el.tag in INVISIBLE:
-                st.text = st.link_text = 0
-                continue
-            st.text += len((el.text or "").strip())
-            for child in el:
-                tail = len((child.tail or "").strip())
-                cst = self._stats.get(id(child))
-                st.text += tail + (cst.text if cst else 0)
-                st.link_text += cst.link_text if cst else 0
-                st.links += cst.links if cst else 0
-            if el.tag == "a" and el.get("href") is not None:
-                st.link_text = st.text
-                st.links += 1
+        # Each entry keeps its element alive, so id() stays that element's key.
+        self._stats: dict[int, tuple[lxml.html.HtmlElement, _Stats]] = {}
         body = doc.find("body")
-        self.page_text = max(self._stats[id(body if body is not None else doc)].text, 1)
-        self.link_order = {
-            id(a): i for i, a in enumerate(e for e in self._elements if e.tag in ("a", "area"))
-        }
-        self.n_links = max(len(self.link_order), 1)
-        self.n_articles = sum(e.tag == "article" for e in self._elements)
+        self.page_text = max(self.stats(body if body is not None else doc).text, 1)
+        links = list(doc.iter("a", "area"))
+        self._links = links  # keeps the proxies (and their ids) alive
+        self.link_order = {id(a): i for i, a in enumerate(links)}
+        self.n_links = max(len(links), 1)
+        self.n_articles = sum(1 for _ in doc.iter("article"))
 
     def stats(self, el: lxml.html.HtmlElement) -> _Stats:
-        return self._stats.get(id(el), _Stats())
+        """Visible characters (whitespace aside) in ``el``, those inside ``<a href>``, and its
+        ``<a href>`` count. XPath does the walking in C: a page's wrappers hold most of it."""
+        hit = self._stats.get(id(el))
+        if hit is not None:
+            return hit[1]
+        link_text = sum(len("".join(t.split())) for t in _LINK_TEXTS(el))
+        st = _Stats(text=int(_TEXT_LENGTH(el)), link_text=link_text, links=int(_LINK_COUNT(el)))
+        self._stats[id(el)] = (el, st)
+        return st
 
     def region(self, link: lxml.html.HtmlElement) -> str:
         """The region of ``link`` (one of :data:`REGIONS`), by the rules of the module docstring."""

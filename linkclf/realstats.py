@@ -3,7 +3,8 @@
 Measured on :func:`linkclf.realdata_links.real_links` (outbound links of ~290 real article
 pages; affiliate links left out as not natural). Facts only (shares, counts, quantiles), never
 text from the pages. ``python -m linkclf.realstats -o real-link-stats.json`` writes them; the
-markdown table goes into docs/realdata.md.
+markdown table goes into docs/realdata.md; ``--compare datasets/default/links.csv.gz`` measures
+the simulated natural links the same way and prints the real-vs-simulated table.
 """
 
 from __future__ import annotations
@@ -279,18 +280,143 @@ def stats_markdown(stats: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def simulated_link_stats(path: str, seed: int = 0) -> dict[str, Any]:
+    """The same statistics for the natural rows (label 0) of a simulated canonical file; its
+    ``placement`` stands in for the region (the simulator has no related/social split)."""
+    from linkclf.schema import conform
+
+    df = conform(pd.read_csv(path, low_memory=False))
+    natural = df[(df["label"] == 0).fillna(False).to_numpy(dtype=bool)].copy()
+    natural["region"] = natural["placement"].fillna("unknown").astype(str)
+    for col in ("anchor", "context_left", "context_right"):
+        natural[col] = natural[col].astype("object")
+    for col in ("nofollow", "ugc", "sponsored"):
+        natural[col] = natural[col].fillna(False).astype(bool)
+    return link_stats(natural.reset_index(drop=True))
+
+
+def _row(label: str, real: float | None, sim: float | None, pct: bool = True) -> str:
+    def fmt(v: float | None) -> str:
+        if v is None or v != v:
+            return "n/a"
+        return f"{v:.1%}" if pct else f"{v:g}"
+
+    return f"| {label} | {fmt(real)} | {fmt(sim)} |"
+
+
+def compare_markdown(real: dict[str, Any], sim: dict[str, Any]) -> str:
+    """Real vs simulated natural links, fact by fact: the datasheet's comparison table."""
+    ru, su = real["source_url_shapes_per_link"], sim["source_url_shapes_per_link"]
+    rows = ["| natural links | real | simulated |", "|---|---|---|"]
+    for key, label in (
+        ("one_segment_no_slash", "source URL: one path segment, no trailing slash"),
+        ("one_segment_slash", "source URL: one path segment, trailing slash"),
+        ("trailing_slash", "source URL: trailing slash"),
+        ("date_in_path", "source URL: date in path"),
+        ("numeric_id", "source URL: numeric id"),
+        ("query", "source URL: query string"),
+        ("extension", "source URL: file extension"),
+    ):
+        rows.append(_row(label, ru["share_" + key], su["share_" + key]))
+    for seg in ("1", "2", "3", "4"):
+        rows.append(
+            _row(
+                f"source URL: {seg} path segment(s)",
+                ru["segments_distribution"].get(seg, 0.0),
+                su["segments_distribution"].get(seg, 0.0),
+            )
+        )
+    for p in ("content", "nav", "header", "footer", "sidebar", "comment", "unknown"):
+        rows.append(
+            _row(
+                f"placement {p}",
+                real["placement_shares"].get(p, 0.0),
+                sim["placement_shares"].get(p, 0.0),
+            )
+        )
+    rc, sc = real["context"], sim["context"]
+    for key, label in (
+        ("share_both_sides", "context on both sides"),
+        ("share_one_side", "context on one side"),
+        ("share_none", "no context"),
+    ):
+        rows.append(_row(f"{label} (all)", rc["all"][key], sc["all"][key]))
+        rows.append(_row(f"{label} (content)", rc["content"][key], sc.get("content", {}).get(key)))
+    rows.append(
+        _row(
+            "median words left of a content link",
+            rc["content"]["left_words"].get("p50"),
+            sc.get("content", {}).get("left_words", {}).get("p50"),
+            pct=False,
+        )
+    )
+    rr, sr = real["rel_rates"], sim["rel_rates"]
+    rows.append(_row("nofollow (all)", rr["all"]["nofollow"], sr["all"]["nofollow"]))
+    rows.append(
+        _row("nofollow (content)", rr["content"]["nofollow"], sr.get("content", {}).get("nofollow"))
+    )
+    rows.append(_row("ugc (all)", rr["all"]["ugc"], sr["all"]["ugc"]))
+    rows.append(_row("sponsored (all)", rr["all"]["sponsored"], sr["all"]["sponsored"]))
+    rows.append(
+        _row("image links", real["image_link_share"]["all"], sim["image_link_share"]["all"])
+    )
+    for k in ("brand", "naked_url", "generic", "other", "image", "empty"):
+        rows.append(
+            _row(
+                f"anchor type {k}",
+                real["anchor_kind_shares"]["all"].get(k, 0.0),
+                sim["anchor_kind_shares"]["all"].get(k, 0.0),
+            )
+        )
+    rows.append(
+        _row(
+            "median anchor words",
+            real["anchor_words"].get("p50"),
+            sim["anchor_words"].get("p50"),
+            pct=False,
+        )
+    )
+    rows.append(
+        _row(
+            "median outbound links per page",
+            real["outbound_links_per_page"].get("p50"),
+            sim["outbound_links_per_page"].get("p50"),
+            pct=False,
+        )
+    )
+    rows.append(
+        _row(
+            "cross-language (page language != target ccTLD language)",
+            real["cross_language"]["share_differs"],
+            sim["cross_language"]["share_differs"],
+        )
+    )
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m linkclf.realstats [-o stats.json] [--data-dir DIR] [--markdown]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", help="write the statistics as JSON here")
     parser.add_argument("--data-dir", default=None, help="the real-data folder")
     parser.add_argument("--markdown", action="store_true", help="print the markdown tables")
+    parser.add_argument(
+        "--compare",
+        metavar="SIMULATED_CSV",
+        help="also measure the natural rows of a simulated file and print real vs simulated",
+    )
     args = parser.parse_args(argv)
     stats = real_link_stats(args.data_dir)
+    if args.compare:
+        stats["simulated"] = simulated_link_stats(args.compare)
+        stats["simulated"]["file"] = args.compare
     text = json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
     if args.output:
         write_text_atomic(args.output, text)
-    print(stats_markdown(stats) if args.markdown else text)
+    if args.compare:
+        print(compare_markdown(stats, stats["simulated"]))
+    else:
+        print(stats_markdown(stats) if args.markdown else text)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from linkclf.realdata_links import (
     real_links,
 )
 from linkclf.realgap import _single_auc
-from linkclf.realstats import link_stats, target_language, url_shape
+from linkclf.realstats import compare_markdown, link_stats, target_language, url_shape
 from linkclf.schema import PLACEMENTS
 
 REAL = realdata.locate()
@@ -65,8 +65,8 @@ def test_target_language_from_country_tlds_only() -> None:
     assert target_language("https://swiss.ch/") is None  # multilingual country
 
 
-def test_link_stats_on_a_small_table() -> None:
-    links = pd.DataFrame(
+def small_links() -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "source_url": ["https://a.nl/x", "https://a.nl/x", "https://b.de/2020/01/y/"],
             "target_url": ["https://c.fr/", "https://d.com/", "https://e.de/"],
@@ -84,7 +84,10 @@ def test_link_stats_on_a_small_table() -> None:
             "internal_links": [10.0, 10.0, 3.0],
         }
     )
-    stats = link_stats(links)
+
+
+def test_link_stats_on_a_small_table() -> None:
+    stats = link_stats(small_links())
     assert stats["n_links"] == 3 and stats["n_pages"] == 2
     assert stats["context"]["content"]["share_both_sides"] == 0.5
     assert stats["context"]["footer"]["share_none"] == 1.0
@@ -95,6 +98,16 @@ def test_link_stats_on_a_small_table() -> None:
     assert stats["cross_language"]["n_with_cctld_language"] == 2
     assert stats["cross_language"]["share_differs"] == 0.5
     assert stats["source_url_shapes_per_page"]["share_date_in_path"] == 0.5
+
+
+def test_real_vs_simulated_table_lines_up_the_same_facts() -> None:
+    real = link_stats(small_links())
+    other = small_links()
+    other["placement"] = other["region"] = ["content", "content", "content"]
+    table = compare_markdown(real, link_stats(other))
+    row = next(line for line in table.splitlines() if line.startswith("| placement footer |"))
+    assert row == "| placement footer | 33.3% | 0.0% |"
+    assert "| image links | 33.3% | 33.3% |" in table
 
 
 def test_single_feature_separation_counts_missing_values_as_a_value() -> None:

@@ -171,3 +171,24 @@ def test_flag_rates_by_group_with_the_default_model() -> None:
         assert 0.0 <= g["rate"] <= 1.0
     assert rates["top_reasons_flagged_natural"]
     assert 0.0 <= rates["share_of_flags_at_threshold"] <= 1.0
+
+
+@needs_data
+@pytest.mark.slow
+def test_check_real_link_section_prints_tables_and_writes_json(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from linkclf.cli import app
+
+    out = tmp_path / "links.json"
+    result = CliRunner().invoke(
+        app, ["check-real", "--data-dir", str(REAL), "--no-domains", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "in-body editorial citations" in result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))["real_links"]
+    assert set(figures) == {"placement_vs_ground_truth", "canonical", "ahrefs"}
+    assert figures["ahrefs"]["rendering"] == "ahrefs"
+    assert figures["canonical"]["groups"]["editorial"]["n"] > 500

@@ -6,10 +6,15 @@ Three kinds of evidence, strongest first:
    ``aside``), ARIA roles (``navigation``, ``banner``, ``contentinfo``, ``complementary``) and
    class/id words (menu, breadcrumb, footer, sidebar, widget, comment, related, share, social
    ...). The innermost one wins, even inside an ``<article>``: a share bar or a "related" box in
-   an article is still template. A hint on an element holding most of the page's text is
-   ignored: a ``<div class="has-sidebar">`` around the whole layout says nothing about a link.
-2. **Content hints**: ``<article>``, ``<main>``, ``role=main``, ``itemprop=articleBody`` (strong)
-   and class/id words such as content, article, post, entry, story (weak: wrappers use them too).
+   an article is still template. A class/id word on an element that holds most of the page's
+   text, or much of it with few links in it, is ignored: a ``<div class="has-sidebar">``
+   around the whole layout, or an ``article-body pagination-first``, is prose, not template.
+   Tags and roles are landmarks and always count. Several small ``<article>`` elements are
+   teaser cards (``related``). A ``social`` hint inside a ``<blockquote>`` is an embedded post
+   quoted in the text and does not count.
+2. **Content hints**: ``<article>``, ``<main>``, ``role=main``, ``itemprop=articleBody`` and
+   class/id words such as content, article, post, entry, story, on an element holding at least
+   a tenth of the page's text (a small one is a card or a caption, not the page's text).
 3. **Link density** of the link's block (a list counts as one block): text around the link
    makes it content; a block that is (nearly) all links is template, named by where the link
    falls among the page's links (top -> nav, bottom -> footer, else sidebar).
@@ -121,8 +126,7 @@ WRAPPER_SHARE = 0.5
 #: ... and one holding more than this share with less than this link density is prose.
 PROSE_SHARE = 0.2
 PROSE_LINK_DENSITY = 0.25
-#: A content hint on an element holding less than this share of the page's text is a teaser card
-#: (a list of ``<article>`` previews), not the page's own text.
+#: A content hint counts on an element holding at least this share of the page's text.
 CONTENT_SHARE = 0.1
 #: An ``<article>`` this small on a page with several is a teaser card.
 TEASER_SHARE = 0.05

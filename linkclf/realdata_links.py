@@ -253,7 +253,11 @@ def _rate(flags: pd.Series) -> dict[str, Any]:
 
 def flag_rates(scored: pd.DataFrame, top: int = 10) -> dict[str, Any]:
     """Flag rates by group, region, language and data set, the top reasons of the flagged natural
-    links and the share of flags whose p equals the threshold, for scored real links."""
+    links and the share of flags whose p equals the threshold, for scored real links.
+
+    "Equals" compares ``p_manipulative`` as scored files carry it (4 decimals) with the threshold
+    rounded the same way: a flag sitting on the calibration step at the threshold.
+    """
     groups = link_groups(scored)
     flag = scored["flag"].astype(int)
     natural = groups["natural"]

@@ -121,7 +121,17 @@ def test_cli_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "realdata.json"
     result = CliRunner().invoke(
         app,
-        ["check-real", "--data-dir", str(REAL), "--n-boot", "50", "--no-uk2006", "-o", str(out)],
+        [
+            "check-real",
+            "--data-dir",
+            str(REAL),
+            "--n-boot",
+            "50",
+            "--no-uk2006",
+            "--no-links",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "WEBSPAM-UK2007 SET1->SET2" in result.output

@@ -27,6 +27,7 @@ from linkclf.domains import hostname, registrable_domain
 from linkclf.errors import InputError
 from linkclf.extract import TEMPLATE_REGIONS, extract_pages
 from linkclf.realdata import DEFAULT_DATA_DIR, locate
+from linkclf.scored import SCORE_COLUMNS
 
 SCRAPINGHUB = Path("html-pages") / "scrapinghub-article-extraction-benchmark"
 TRAFILATURA = Path("html-pages") / "trafilatura-tests-cache"
@@ -202,7 +203,7 @@ def score_real_links(
     The links are written as an export (see :data:`RENDERINGS`) with the vendor metrics empty
     (a Search-Console-based audit has no Domain rating or traffic either), read back with
     :func:`linkclf.sources.read_exports` and scored with :func:`linkclf.pipeline.score_links`.
-    Returns the real links with ``p_manipulative``, ``flag``, ``kind``, ``reasons`` and
+    Returns the real links with the scored file's SCORE_COLUMNS (``p_manipulative``, ``flag``, ``predicted_kind``, ``reasons``) and
     ``model`` added; ``attrs["threshold"]`` is the model's threshold.
     """
     import tempfile
@@ -237,7 +238,7 @@ def score_real_links(
             )
         scored = score_links(model, read)
     out = links.copy()
-    for col in ("p_manipulative", "flag", "kind", "reasons"):
+    for col in SCORE_COLUMNS:
         out[col] = scored[col].to_numpy()
     out["model"] = model.version_label()
     out.attrs["threshold"] = float(model.threshold_)

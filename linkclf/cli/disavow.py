@@ -21,6 +21,7 @@ from linkclf.disavow import (
     render_parts,
     review_frame,
 )
+from linkclf.disavow.decisions import apply_decisions, fill_decisions, read_decisions
 from linkclf.disavow.read import model_name, read_disavow, read_scored
 from linkclf.errors import ConfigError, DisavowError
 from linkclf.io import refuse_overwrite_input, write_csv_atomic, write_text_atomic
@@ -59,6 +60,9 @@ def command(
     check: Path = typer.Option(
         None, "--check", help="Only validate this disavow file; exit 1 if Google would reject it."
     ),
+    decisions: Path = typer.Option(
+        None, "--decisions", help="Review file: keep removes a candidate, disavow adds one."
+    ),
 ) -> None:
     """Write disavow candidates merged with your existing file, and a review sheet.
 
@@ -72,6 +76,8 @@ def command(
         linkclf disavow scored.csv --existing old.txt -o disavow.txt --review review.csv
 
         linkclf disavow --check disavow.txt
+
+        linkclf disavow scored.csv --decisions review.csv -o disavow.txt
     """
     if check is not None:
         if scored or output is not None:
@@ -94,7 +100,9 @@ def command(
             found=str(output),
             fix="name it e.g. disavow.txt",
         )
-    inputs = [str(p) for p in scored] + [str(p) for p in (existing, allow) if p is not None]
+    inputs = [str(p) for p in scored] + [
+        str(p) for p in (existing, allow, decisions) if p is not None
+    ]
     refuse_overwrite_input(output, inputs)
     if review is not None:
         refuse_overwrite_input(review, [*inputs, str(output)])
@@ -108,6 +116,12 @@ def command(
         allowlist = allowlist + parse_allowlist(allow.read_text("utf-8"), "yours", str(allow))
     text, notes = read_disavow(existing) if existing is not None else ("", [])
     candidates = build_candidates(links, rule, threshold)
+    # --- issue 12: the user's review decisions (linkclf.disavow.decisions)
+    decided = read_decisions(decisions) if decisions is not None else None
+    if decided is not None:
+        applied = apply_decisions(candidates, decided, links, threshold)
+        candidates = applied.candidates
+    # ---
     result = merge(
         text,
         candidates,
@@ -134,7 +148,11 @@ def command(
     for target, part in zip(targets, parts, strict=True):
         write_text_atomic(target, part)
     if review is not None:
-        write_csv_atomic(review_frame(result.outcomes), review)
+        sheet = review_frame(result.outcomes)
+        write_csv_atomic(fill_decisions(sheet, decided) if decided else sheet, review)
+    if decided is not None:
+        info(decided.summary())
+        info(applied.summary())
     _summary(result, notes, existing, targets, review, len(links))
 
 

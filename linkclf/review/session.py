@@ -176,16 +176,18 @@ class Session:
         """Groups in queue order, computed once (decisions are laid over them per request)."""
         links = self.links
         order = spread_over_domains(links["priority"].to_numpy(), links["domain"].to_numpy())
-        domain_rank = {}
+        domain_rank: dict[str, int] = {}
+        domain_of = links["domain"].to_numpy()
         for pos in order:
-            domain_rank.setdefault(links.at[int(pos), "domain"], len(domain_rank))
+            domain_rank.setdefault(str(domain_of[pos]), len(domain_rank))
         candidates = build_candidates(
             links.rename(columns={"domain": "referring_domain"}), threshold=self.threshold
         )
         level_of = {c.domain: c.level for c in candidates if c.level == "domain"}
         page_candidates = {c.value for c in candidates if c.level == "url"}
         groups = []
-        for domain, rows in links.groupby("domain", sort=False):
+        for key, rows in links.groupby("domain", sort=False):
+            domain = str(key)
             rows = rows.sort_values("priority", ascending=False, kind="stable")
             p = rows["p_manipulative"]
             flagged = p >= self.threshold
@@ -210,7 +212,7 @@ class Session:
                             "right": r.context_right,
                             "title": r.source_title,
                             "target": r.target_url,
-                            "p": round(float(r.p_manipulative), 4),
+                            "p": round(float(r.p_manipulative), 4),  # type: ignore[arg-type]
                             "kind": r.kind,
                             "reasons": r.reasons,
                             "candidate": r.url_key in page_candidates,

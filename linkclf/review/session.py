@@ -185,7 +185,7 @@ class Session:
         )
         level_of = {c.domain: c.level for c in candidates if c.level == "domain"}
         page_candidates = {c.value for c in candidates if c.level == "url"}
-        groups = []
+        groups: list[dict[str, Any]] = []
         for key, rows in links.groupby("domain", sort=False):
             domain = str(key)
             rows = rows.sort_values("priority", ascending=False, kind="stable")

@@ -21,8 +21,10 @@ on the user's unreviewed links 0.76 -> 0.54). So when user labels exist:
    95% interval of ``F(new) - F(current)`` from a paired bootstrap over referring domains (both
    models on the same resampled domains) to exclude zero, and the weighted Brier score on the
    user's links not to be worse (the probabilities, not only the flags, must not degrade).
-4. **Not worse on simulated data** beyond ``tolerance`` in PR-AUC and ``brier_tolerance`` in
-   Brier score on the simulated held-out split: decisions that contradict the training data
+4. **Not worse on simulated data** beyond ``tolerance`` in PR-AUC (absolute, 0.01) or
+   ``brier_tolerance`` in Brier score (relative, 10% of the current model's, floor 0.01) on the
+   simulated held-out split, where "worse" must also be beyond the noise (the loss's paired
+   bootstrap interval over referring domains excludes zero): decisions that contradict the training data
    (e.g. keep/disavow swapped) make the new model hedge, which shows in calibration first.
 
 Everything here is pure computation over models and DataFrames; :func:`GateResult.metrics` is
@@ -43,9 +45,10 @@ from linkclf.splits import domain_groups
 
 #: PR-AUC the new model may lose on the simulated held-out split and still be promoted.
 SIM_TOLERANCE = 0.01
-#: Brier score the new model may add on the simulated held-out split (calibration: labels that
-#: contradict the training data make a model hedge, which ranking figures do not show).
-SIM_BRIER_TOLERANCE = 0.005
+#: Brier score the new model may add on the simulated held-out split, relative to the current
+#: model's (floor 0.01): labels that contradict the training data make a model hedge, which
+#: shows in calibration before ranking figures move.
+SIM_BRIER_TOLERANCE = 0.10
 #: Fewer user-labelled referring domains than this: too few to tell, the current model stays.
 MIN_DOMAINS = 8
 #: Score bins for the review propensity (fixed width over [0, 1]).
@@ -61,10 +64,21 @@ class Scorer(Protocol):
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray: ...
 
 
-def probabilities(model: Scorer, links: pd.DataFrame) -> np.ndarray:
-    """P(manipulative) of each link, whether ``predict_proba`` returns (n,) or (n, 2)."""
-    p = np.asarray(model.predict_proba(model.features.transform(links)), dtype=float)
-    return p[:, 1] if p.ndim == 2 else p
+def probabilities(
+    model: Scorer, links: pd.DataFrame, within: pd.DataFrame | None = None
+) -> np.ndarray:
+    """P(manipulative) of each link, whether ``predict_proba`` returns (n,) or (n, 2).
+
+    ``within``: the whole export ``links`` is part of (its index a superset of ``links``'s).
+    Profile features describe a target's whole link profile, so a subset of an export must be
+    featurised inside the export it came from, never on its own.
+    """
+    frame = links if within is None else within
+    p = np.asarray(model.predict_proba(model.features.transform(frame)), dtype=float)
+    p = p[:, 1] if p.ndim == 2 else p
+    if within is None:
+        return p
+    return pd.Series(p, index=within.index).loc[links.index].to_numpy()
 
 
 def review_weights(
@@ -232,10 +246,49 @@ class GateResult:
             f"  threshold {self.threshold_before:.3f} -> {self.threshold_after:.3f};"
             f" simulated held-out PR-AUC {self.sim_before:.3f} -> {self.sim_after:.3f},"
             f" Brier {self.sim_brier_before:.4f} -> {self.sim_brier_after:.4f} (tolerances"
-            f" {self.tolerance:g}, {self.brier_tolerance:g})"
+            f" {self.tolerance:g} PR-AUC, {self.brier_tolerance:.0%} Brier)"
         )
         out.append(f"  {'promote' if self.promote else 'keep the current model'}: {self.reason}")
         return out
+
+
+def _sim_check(
+    result: GateResult,
+    current: Scorer,
+    new: Scorer,
+    sim_holdout: pd.DataFrame,
+    n_boot: int,
+    seed: int,
+) -> bool:
+    """Fill the simulated figures; True when the new model is worse there beyond the tolerance
+    *and* beyond the noise (the 95% interval of the loss, bootstrapped over referring domains,
+    excludes zero): a small held-out set must not veto a model on a fluctuation."""
+    y = sim_holdout["label"].to_numpy(dtype=int)
+    p_cur, p_new = probabilities(current, sim_holdout), probabilities(new, sim_holdout)
+    result.sim_before = float(average_precision_score(y, p_cur))
+    result.sim_after = float(average_precision_score(y, p_new))
+    result.sim_brier_before = float(np.mean((p_cur - y) ** 2))
+    result.sim_brier_after = float(np.mean((p_new - y) ** 2))
+    groups = domain_groups(sim_holdout).to_numpy()
+    scale = max(result.sim_brier_before, 0.01)
+
+    def pr_drop(rows: np.ndarray) -> float:
+        if len(np.unique(y[rows])) < 2:
+            return float("nan")
+        return float(
+            average_precision_score(y[rows], p_cur[rows])
+            - average_precision_score(y[rows], p_new[rows])
+        )
+
+    def brier_rise(rows: np.ndarray) -> float:
+        return float(np.mean((p_new[rows] - y[rows]) ** 2 - (p_cur[rows] - y[rows]) ** 2))
+
+    worse = False
+    if result.sim_before - result.sim_after > result.tolerance:
+        worse |= paired_bootstrap(pr_drop, groups, min(n_boot, 300), seed)[0] > 0
+    if (result.sim_brier_after - result.sim_brier_before) / scale > result.brier_tolerance:
+        worse |= paired_bootstrap(brier_rise, groups, min(n_boot, 300), seed)[0] > 0
+    return bool(worse)
 
 
 def promotion_gate(
@@ -245,6 +298,7 @@ def promotion_gate(
     sim_holdout: pd.DataFrame | None,
     *,
     fit: Callable[[np.ndarray], Scorer] | None = None,
+    export: pd.DataFrame | None = None,
     folds: int = 5,
     review_p: np.ndarray | None = None,
     population_p: np.ndarray | None = None,
@@ -267,12 +321,14 @@ def promotion_gate(
     fit : ``fit(held_out)`` returns a model trained the same way as ``new`` but without the
         user links where the boolean array ``held_out`` is True. None: ``new`` never saw
         ``user_links`` (e.g. the recipe calls the gate once per fold).
+    export : the whole export(s) the user links come from (their index a subset of its index):
+        user links are featurised inside it (profile features need the whole profile).
     folds : cross-validation folds over user referring domains (fewer if fewer domains).
     review_p, population_p : the current model's scores of the reviewed links at review time
         and of every link of the scored export(s), for inverse-propensity weights (None: equal
         weights, said in the result).
-    tolerance, brier_tolerance : PR-AUC the new model may lose and Brier score it may add on
-        ``sim_holdout``.
+    tolerance, brier_tolerance : PR-AUC the new model may lose (absolute) and Brier score it
+        may add (relative to the current model's, floor 0.01) on ``sim_holdout``.
     beta : F-beta of the flags (0.5, as the threshold rule: precision counts double).
     """
     y = user_links["label"].to_numpy(dtype=int)
@@ -289,13 +345,9 @@ def promotion_gate(
         threshold_before=float(current.threshold_),
         threshold_after=float(new.threshold_),
     )
+    sim_worse = False
     if sim_holdout is not None and len(sim_holdout):
-        ys = sim_holdout["label"].to_numpy(dtype=int)
-        ps_cur, ps_new = probabilities(current, sim_holdout), probabilities(new, sim_holdout)
-        result.sim_before = float(average_precision_score(ys, ps_cur))
-        result.sim_after = float(average_precision_score(ys, ps_new))
-        result.sim_brier_before = float(np.mean((ps_cur - ys) ** 2))
-        result.sim_brier_after = float(np.mean((ps_new - ys) ** 2))
+        sim_worse = _sim_check(result, current, new, sim_holdout, n_boot, seed)
     if n_domains < min_domains or len(np.unique(y)) < 2:
         result.reason = (
             f"too few user labels to tell ({n_domains} referring domains, "
@@ -304,10 +356,10 @@ def promotion_gate(
         )
         return result
 
-    p_cur = probabilities(current, user_links)
+    p_cur = probabilities(current, user_links, export)
     flag_cur = p_cur >= current.threshold_
     if fit is None:
-        p_new = probabilities(new, user_links)
+        p_new = probabilities(new, user_links, export)
         flag_new = p_new >= new.threshold_
     else:
         k = max(2, min(folds, n_domains))
@@ -318,7 +370,7 @@ def promotion_gate(
         for f in range(k):
             held = fold == f
             model = fit(held)
-            p_new[held] = probabilities(model, user_links[held])
+            p_new[held] = probabilities(model, user_links, export)[held]
             flag_new[held] = p_new[held] >= model.threshold_
 
     if review_p is not None and population_p is not None:
@@ -343,8 +395,6 @@ def promotion_gate(
     result.gain_ci = paired_bootstrap(gain, groups, n_boot, seed)
     lo, hi = result.gain_ci
     brier_before, brier_after = result.before["brier"], result.after["brier"]
-    sim_drop = result.sim_before - result.sim_after
-    sim_brier_rise = result.sim_brier_after - result.sim_brier_before
     if not lo > 0:
         result.reason = (
             f"not better on your links beyond the noise (F{beta:g} gain {result.gain:+.3f},"
@@ -355,12 +405,12 @@ def promotion_gate(
             f"flags better on your links but probabilities worse (Brier {brier_before:.4f} ->"
             f" {brier_after:.4f}); --force replaces it anyway"
         )
-    elif sim_drop > tolerance or sim_brier_rise > brier_tolerance:
+    elif sim_worse:
         result.reason = (
             f"better on your links but worse on simulated held-out data (PR-AUC"
             f" {result.sim_before:.3f} -> {result.sim_after:.3f}, Brier"
             f" {result.sim_brier_before:.4f} -> {result.sim_brier_after:.4f}; tolerances"
-            f" {tolerance:g}, {brier_tolerance:g}): do your decisions contradict the training"
+            f" {tolerance:g} PR-AUC, {brier_tolerance:.0%} Brier): do your decisions contradict the training"
             " data? --force replaces it anyway"
         )
     else:

@@ -38,7 +38,7 @@ import pandas as pd
 from linkclf.datasets import simulate
 from linkclf.embedders import make_embedder
 from linkclf.features import FeatureBuilder
-from linkclf.gate import probabilities, promotion_gate, weighted_scores
+from linkclf.gate import promotion_gate, weighted_scores
 from linkclf.labelled import load_labelled
 from linkclf.model import LinkClassifier
 from linkclf.review.queue import committee_spread, priority, spread_over_domains

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score
 
+from linkclf.errors import InputError
 from linkclf.splits import domain_groups
 
 #: PR-AUC the new model may lose on the simulated held-out split and still be promoted.
@@ -421,3 +422,117 @@ def promotion_gate(
             " tolerance on simulated held-out data"
         )
     return result
+
+
+# --- for the training recipe ----------------------------------------------------------------
+def _keys(df: pd.DataFrame) -> pd.Series:
+    cols = [c for c in ("source_url", "target_url", "anchor") if c in df.columns]
+    return df[cols].astype("string").fillna("").agg("\x1f".join, axis=1)
+
+
+def gate_training_run(
+    current: Scorer,
+    new: Scorer,
+    data: pd.DataFrame,
+    user_data: pd.DataFrame,
+    test_mask: np.ndarray,
+    refit: Callable[[np.ndarray], Scorer],
+    population_p: np.ndarray | None = None,
+    **options: Any,
+) -> GateResult:
+    """The gate inside a training run: which rows of ``data`` are the user's, and how to refit.
+
+    Parameters
+    ----------
+    current, new : the installed model and the one just trained on all of ``data``.
+    data : every labelled row of the run (shipped data + the user's).
+    user_data : the user's labelled rows (read on their own, e.g. with
+        :func:`linkclf.labelled.load_labelled` on the user's files); matched to ``data`` on
+        (source_url, target_url, anchor).
+    test_mask : the run's held-out rows; its non-user rows are the simulated held-out set.
+    refit : ``refit(drop)`` trains like ``new`` without the rows of ``data`` where ``drop``.
+    population_p : scores of every link of the user's scored export(s), for the review
+        propensity (with ``p_manipulative`` on the user rows).
+    options : passed to :func:`promotion_gate` (folds, tolerance, ...).
+    """
+    is_user = _keys(data).isin(set(_keys(user_data))).to_numpy()
+    user_idx = np.flatnonzero(is_user)
+    user_links = data[is_user]
+
+    def fit(held: np.ndarray) -> Scorer:
+        drop = np.zeros(len(data), dtype=bool)
+        drop[user_idx[held]] = True
+        return refit(drop)
+
+    review_p = None
+    if population_p is not None and "p_manipulative" in user_links.columns:
+        values = pd.to_numeric(user_links["p_manipulative"], errors="coerce")
+        review_p = values.to_numpy(dtype=float) if values.notna().all() else None
+    return promotion_gate(
+        current,
+        new,
+        user_links,
+        data[test_mask & ~is_user],
+        fit=fit,
+        review_p=review_p,
+        population_p=population_p if review_p is not None else None,
+        **options,
+    )
+
+
+def user_gate(
+    current_dir: Any,
+    new: Scorer,
+    data: pd.DataFrame,
+    paths: list[str],
+    reviews: list[str],
+    cfg: dict[str, Any],
+    test_mask: np.ndarray,
+    refit: Callable[[np.ndarray], Scorer],
+) -> GateResult:
+    """:func:`gate_training_run` for ``linkclf train --review``: the user's rows are those the
+    review decisions labelled (rows of scored files), the propensity population is every row
+    of those files (their ``p_manipulative``)."""
+    from pathlib import Path
+
+    from linkclf.io import read_csv_text
+    from linkclf.labelled import load_labelled
+    from linkclf.model import LinkClassifier
+
+    # The user's rows: those labelled by the decisions, i.e. the scored files' rows (they
+    # carry p_manipulative); else the --data files outside the config's shipped data.
+    shipped = {str(Path(p).resolve()) for p in cfg.get("data", {}).get("paths", [])}
+    user_paths = [p for p in paths if str(Path(p).resolve()) not in shipped] or list(paths)
+    scored_rows = (
+        data["p_manipulative"].notna()
+        if "p_manipulative" in data.columns
+        else pd.Series(False, index=data.index)
+    )
+    if scored_rows.any():
+        user_data = data[scored_rows.to_numpy()]
+    else:
+        try:
+            user_data = load_labelled(user_paths, reviews)
+        except InputError:  # e.g. decisions of one class only: the gate says "too few labels"
+            user_data = data.iloc[:0]
+    population = []
+    for path in user_paths:
+        try:
+            col = read_csv_text(path, ["p_manipulative"], what="a scored CSV", fix="")
+        except Exception:  # noqa: BLE001 - not a plain scored CSV (e.g. gzipped): no weights
+            continue
+        if "p_manipulative" in col.columns:
+            population.append(pd.to_numeric(col["p_manipulative"], errors="coerce").dropna())
+    gate_cfg = cfg.get("gate", {})
+    return gate_training_run(
+        LinkClassifier.load(current_dir),
+        new,
+        data,
+        user_data,
+        test_mask,
+        refit,
+        population_p=pd.concat(population).to_numpy() if population else None,
+        folds=int(gate_cfg.get("folds", 5)),
+        tolerance=float(gate_cfg.get("sim_tolerance", SIM_TOLERANCE)),
+        brier_tolerance=float(gate_cfg.get("sim_brier_tolerance", SIM_BRIER_TOLERANCE)),
+    )

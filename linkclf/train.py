@@ -169,6 +169,10 @@ def train(
     paths = list(data_paths or cfg["data"]["paths"])
     data = load_labelled(paths, reviews or ())
     progress(f"read {len(data):,} labelled links from {len(paths)} file(s)")
+    if reviews:  # issue 12: every command that reads decisions says how many it used
+        from linkclf.disavow.decisions import combine, read_decisions
+
+        progress(combine([read_decisions(r) for r in reviews]).summary())
     split = cfg["split"]
     train_m, valid_m, test_m = grouped_three_way(
         data,
@@ -251,11 +255,41 @@ def train(
             "versions": json.loads((staging / "model" / "model.json").read_text())["versions"],
         }
         (staging / "model" / "README.md").write_text(model_card(card_meta, metrics))
-        promoted, reason = _decide(
-            staging / "model", Path(out), data[test_m], y[test_m], metrics, force
-        )
+        # --- issue 12: with the user's own labels, the gate on them decides (linkclf.gate);
+        # the recipe will own this call.
+        gate = None
+        if reviews and not force and (Path(out) / "model.json").is_file():
+            from linkclf.gate import user_gate
+
+            gate = user_gate(
+                Path(out), model, data, paths, reviews, cfg, test_m,
+                refit=lambda drop: fit_on_masks(
+                    features, X, data, train_m & ~drop, valid_m & ~drop, cfg
+                ),
+            )  # fmt: skip
+            for line in gate.lines():
+                progress(line)
+            promoted, reason = gate.promote, gate.reason
+        else:
+            promoted, reason = _decide(
+                staging / "model", Path(out), data[test_m], y[test_m], metrics, force
+            )
+        # ---
         run_id = version = None
-        with tracking.run(name, flatten(cfg), tags={"promoted": str(promoted)}) as active:
+        run_name = tracking.run_name(name, paths)
+        with tracking.run(run_name, flatten(cfg), tags={"promoted": str(promoted)}) as active:
+            tracking.log_params(  # issue 12: row counts and a hash of the training data
+                {
+                    "data_sha256": tracking.data_hash(data),
+                    "n_rows": len(data),
+                    "n_train": int(train_m.sum()),
+                    "n_valid": int(valid_m.sum()),
+                    "n_test": int(test_m.sum()),
+                }
+            )
+            if gate is not None:
+                tracking.log_metrics(gate.metrics(), prefix="gate_")
+                tracking.log_dict(gate.as_dict(), "gate.json")
             tracking.log_metrics(metrics["test"], prefix="test_")
             for key, value in metrics.items():
                 if key.startswith(("ablation", "ood")):

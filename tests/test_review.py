@@ -272,3 +272,25 @@ def test_page_in_chromium_decisions_persist_and_hostile_text_does_not_run(tmp_pa
         browser.close()
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# ------------------------------------------------------------------------------- the command
+def test_cli_refuses_bad_decisions_and_committee_without_model(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from linkclf.cli import app
+
+    runner = CliRunner()
+    scored = _scored(tmp_path)
+    bad = tmp_path / "review.csv"
+    pd.DataFrame({"decision": ["yes"], "level": ["domain"], "candidate": ["domain:a.com"]}).to_csv(
+        bad, index=False
+    )
+    result = runner.invoke(app, ["review", str(scored), "--decisions", str(bad)])
+    assert result.exit_code == 1 and "'yes'" in result.output and "Traceback" not in result.output
+    result = runner.invoke(
+        app, ["review", str(scored), "--decisions", str(tmp_path / "r.csv"), "--committee", "x"]
+    )
+    assert result.exit_code == 1 and "--model DIR with --committee" in result.output
+    result = runner.invoke(app, ["review", str(scored), "--decisions", str(scored)])
+    assert result.exit_code == 1 and "different from every input" in result.output

@@ -20,7 +20,7 @@ Everything is simulated: these are figures about the simulator (datasets/README.
 real audits. Training is kept small for speed (a subset of datasets/default, short boosting):
 the defaults below are what docs/review.md reports.
 
-    python benchmarks/audit_study.py                    # study + gate scenario, ~10 min on 2 cores
+    python benchmarks/audit_study.py                    # study + gate scenario, ~15 min on 2 cores
     python benchmarks/audit_study.py --rounds 2 --reps 1 --no-gate   # a quick look
 """
 
@@ -293,12 +293,12 @@ def gate_scenario(result: dict[str, Any], args: argparse.Namespace) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-targets", type=int, default=40)
+    parser.add_argument("--base-targets", type=int, default=30)
     parser.add_argument("--export-seed", type=int, default=21)
-    parser.add_argument("--export-targets", type=int, default=40)
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--export-targets", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--per-round", type=int, default=60)
-    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--embedder", default="minilm-static")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "audit_study.png")

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "evaluation": {"bootstrap": 200, "ablation": True, "ood": True},
     "registry": {"name": "linkclf"},
+    # issue 12: the promotion gate on user labels (linkclf.gate)
+    "gate": {"folds": 5, "sim_tolerance": 0.01, "sim_brier_tolerance": 0.1},
 }
 
 #: Tables whose keys are free (passed on as they are): LightGBM's parameters.

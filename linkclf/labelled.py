@@ -12,10 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkclf.domains import site
+from linkclf.disavow.decisions import (
+    combine,
+    decision_values,
+    link_labels,
+    parse_decisions,
+    read_decisions,
+)
 from linkclf.errors import InputError
-from linkclf.io import read_csv_text
-from linkclf.schema import labels_from_decisions, site_column, validate
+from linkclf.schema import labels_from_decisions, validate
 from linkclf.scored import without_predictions
 
 
@@ -37,41 +42,14 @@ def _read_one(path: str) -> pd.DataFrame:
     return read_export(path)
 
 
-#: Review-sheet columns that turn decisions into labels.
-REVIEW_KEYS = ("decision", "level", "candidate", "domain")
-
-
 def apply_review(scored: pd.DataFrame, review: pd.DataFrame, source: str) -> pd.DataFrame:
     """Label scored links from a filled-in review sheet (``linkclf disavow --review``).
 
-    A URL-level decision labels that page's links; a domain-level decision labels every link of
-    that referring domain (a URL decision wins over its domain's). Links nobody decided on get
-    no label.
+    The rules live in :mod:`linkclf.disavow.decisions` (a URL decision wins over its domain's;
+    unknown decision values are refused). Links nobody decided on get no label.
     """
-    needed = set(REVIEW_KEYS)
-    if not needed <= set(review.columns):
-        raise InputError(
-            f"a review sheet with columns {', '.join(sorted(needed))}",
-            f"columns {', '.join(map(str, review.columns[:8]))}",
-            "pass the CSV written by `linkclf disavow --review`",
-            source,
-        )
-    decided = review.assign(label=labels_from_decisions(review["decision"]))
-    decided = decided[decided["label"].notna()]
-    domain_rows = decided[decided["level"] == "domain"]
-    url_rows = decided[decided["level"] == "url"]
-    # The sheet's domain is a site as linkclf.domains.site() names it (``spam.wordpress.com``,
-    # never ``wordpress.com``); it is matched against the links' ``referring_domain`` column,
-    # the same function's answer, so a decision labels every link of that site and no other.
-    sheet_sites = domain_rows["domain"].astype("string").fillna("").map(site)
-    by_domain = pd.Series(domain_rows["label"].to_numpy(), index=sheet_sites.astype(str))
-    by_url = pd.Series(url_rows["label"].to_numpy(), index=url_rows["candidate"].astype(str))
-    by_domain = by_domain[~by_domain.index.duplicated(keep="last")]
-    by_url = by_url[~by_url.index.duplicated(keep="last")]
-    domains = site_column(scored, "referring_domain")
-    labels = domains.map(by_domain)
-    labels = scored["source_url"].astype("string").map(by_url).fillna(labels)
-    out = scored.assign(label=pd.to_numeric(labels, errors="coerce").astype("Int8"))
+    labels = link_labels(scored, parse_decisions(review, source))
+    out = scored.assign(label=labels)
     return out[out["label"].notna()]
 
 
@@ -83,27 +61,19 @@ def load_labelled(paths: Sequence[str], reviews: Sequence[str] = ()) -> pd.DataF
     dropped: an undecided link is not a label. With ``reviews``, files without a label column
     (scored CSVs) are labelled from the review sheets' decisions.
     """
-    review = None
+    decisions = None
     if reviews:
-        sheets = [
-            read_csv_text(
-                r,
-                REVIEW_KEYS,
-                what="a review sheet from `linkclf disavow --review`",
-                fix="pass the review CSV that linkclf disavow wrote, with decisions filled in",
-            )
-            for r in reviews
-        ]
-        review = pd.concat(sheets, ignore_index=True)
+        decisions = combine([read_decisions(r) for r in reviews])
     frames = []
     for path in paths:
         # What a model predicted (predicted_kind, or kind in older scored files) is never a label.
         df = without_predictions(_read_one(path))
         unlabelled = "label" not in df.columns or df["label"].isna().all()
-        if unlabelled and "decision" not in df.columns and review is not None:
-            df = apply_review(df, review, ", ".join(reviews))
+        if unlabelled and "decision" not in df.columns and decisions is not None:
+            df = df.assign(label=link_labels(df, decisions))
+            df = df[df["label"].notna()]
         elif unlabelled and "decision" in df.columns:
-            df = df.assign(label=labels_from_decisions(df["decision"]))
+            df = df.assign(label=labels_from_decisions(decision_values(df["decision"], path)))
             df = df[df["label"].notna()]
         frames.append(validate(df, require_labels=True, source=path))
     data = (

@@ -9,11 +9,14 @@ own default); ``MLFLOW_TRACKING_URI`` points elsewhere.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 DEFAULT_URI = "sqlite:///mlflow.db"
 EXPERIMENT = "linkclf"
@@ -51,6 +54,10 @@ def run(
     with mlflow.start_run(run_name=name, tags=tags or {}) as active:
         mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
         yield active
+
+
+def log_params(params: dict[str, Any]) -> None:
+    _mlflow().log_params({k: str(v)[:500] for k, v in params.items()})
 
 
 def log_metrics(metrics: dict[str, float], prefix: str = "") -> None:
@@ -101,3 +108,25 @@ def champion_version(name: str) -> str | None:
         return str(mlflow.MlflowClient().get_model_version_by_alias(name, "champion").version)
     except mlflow.exceptions.MlflowException:
         return None
+
+
+# --- issue 12: distinct run names and a fingerprint of the training data -----------------------
+def run_name(name: str, data_paths: list[str], when: dt.datetime | None = None) -> str:
+    """``default <- links.csv.gz + scored.csv @ 2026-11-30T03:30:12Z``: runs of one model
+    directory on different data, or at different times, are told apart in the UI."""
+    stamp = (when or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    files = " + ".join(Path(p).name for p in data_paths) or "no data"
+    return f"{name} <- {files} @ {stamp}"[:250]
+
+
+def data_hash(df: pd.DataFrame) -> str:
+    """SHA-256 (first 16 hex digits) of the rows a model was trained on: the link keys and
+    labels, in order. The same data gives the same hash in every process."""
+    import hashlib
+
+    cols = [c for c in ("source_url", "target_url", "anchor", "label") if c in df.columns]
+    digest = hashlib.sha256()
+    for col in cols:
+        digest.update(col.encode())
+        digest.update("\x1f".join(df[col].astype("string").fillna("").tolist()).encode())
+    return digest.hexdigest()[:16]

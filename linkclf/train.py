@@ -67,6 +67,10 @@ def train(
     paths = list(data_paths or cfg["data"]["paths"])
     data = load_labelled(paths, reviews or ())
     progress(f"read {len(data):,} labelled links from {len(paths)} file(s)")
+    if reviews:  # every command that reads decisions says how many it used
+        from linkclf.disavow.decisions import combine, read_decisions
+
+        progress(combine([read_decisions(r) for r in reviews]).summary())
     masks = recipe.split(data, cfg)
     train_m, valid_m, test_m = masks.train, masks.valid, masks.test
     progress(
@@ -131,12 +135,41 @@ def train(
             "versions": json.loads((staging / "model" / "model.json").read_text())["versions"],
         }
         (staging / "model" / "README.md").write_text(model_card(card_meta, metrics))
-        decision = decide(model, Path(out), data, test_m, force)
-        promoted, reason = decision.promoted, decision.reason
+        # With the user's own labels, the gate on them decides (linkclf.gate); otherwise the
+        # held-out simulated domains do.
+        gate = None
+        if reviews and not force and (Path(out) / "model.json").is_file():
+            from linkclf.gate import user_gate
+
+            gate = user_gate(
+                Path(out), model, data, paths, reviews, cfg, test_m,
+                refit=lambda drop: recipe.fit_on_masks(
+                    features, X, data, train_m & ~drop, valid_m & ~drop, cfg
+                ),
+            )  # fmt: skip
+            for line in gate.lines():
+                progress(line)
+            promoted, reason = gate.promote, gate.reason
+        else:
+            decision = decide(model, Path(out), data, test_m, force)
+            promoted, reason = decision.promoted, decision.reason
         run_id = version = None
+        run_name = tracking.run_name(name, paths)
         with tracking.run(
-            name, flatten(cfg), tags={"promoted": str(promoted)}, uri=tracking_uri
+            run_name, flatten(cfg), tags={"promoted": str(promoted)}, uri=tracking_uri
         ) as active:
+            tracking.log_params(  # row counts and a hash of the training data
+                {
+                    "data_sha256": tracking.data_hash(data),
+                    "n_rows": len(data),
+                    "n_train": int(train_m.sum()),
+                    "n_valid": int(valid_m.sum()),
+                    "n_test": int(test_m.sum()),
+                }
+            )
+            if gate is not None:
+                tracking.log_metrics(gate.metrics(), prefix="gate_")
+                tracking.log_dict(gate.as_dict(), "gate.json")
             tracking.log_metrics(metrics["test"], prefix="test_")
             for key, value in metrics.items():
                 if key.startswith(("ablation", "ood")):

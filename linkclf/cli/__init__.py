@@ -24,6 +24,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("train", "train"),
     ("score", "score"),
     ("disavow", "disavow"),
+    ("review", "review"),
     ("evaluate", "evaluate"),
     ("explain", "explain"),
     ("simulate", "simulate"),

@@ -21,6 +21,7 @@ from linkclf.disavow import (
     render_parts,
     review_frame,
 )
+from linkclf.disavow.decisions import apply_decisions, fill_decisions, read_decisions
 from linkclf.disavow.read import (
     MAX_TEXT_BYTES,
     model_name,
@@ -70,6 +71,9 @@ def command(
         "--allow-deactivate",
         help="Write the file even if lines of --existing that disavowed something become comments.",
     ),
+    decisions: Path = typer.Option(
+        None, "--decisions", help="Review file: keep removes a candidate, disavow adds one."
+    ),
 ) -> None:
     """Write disavow candidates merged with your existing file, and a review sheet.
 
@@ -83,6 +87,8 @@ def command(
         linkclf disavow scored.csv --existing old.txt -o disavow.txt --review review.csv
 
         linkclf disavow --check disavow.txt
+
+        linkclf disavow scored.csv --decisions review.csv -o disavow.txt
     """
     if check is not None:
         if scored or output is not None:
@@ -105,7 +111,9 @@ def command(
             found=str(output),
             fix="name it e.g. disavow.txt",
         )
-    inputs = [str(p) for p in scored] + [str(p) for p in (existing, allow) if p is not None]
+    inputs = [str(p) for p in scored] + [
+        str(p) for p in (existing, allow, decisions) if p is not None
+    ]
     refuse_overwrite_input(output, inputs)
     if review is not None:
         refuse_overwrite_input(review, [*inputs, str(output)])
@@ -119,6 +127,12 @@ def command(
         allowlist = allowlist + read_allowlist(allow)
     text, notes = read_disavow(existing) if existing is not None else ("", [])
     candidates = build_candidates(links, rule, threshold)
+    # --- issue 12: the user's review decisions (linkclf.disavow.decisions)
+    decided = read_decisions(decisions) if decisions is not None else None
+    if decided is not None:
+        applied = apply_decisions(candidates, decided, links, threshold)
+        candidates = applied.candidates
+    # ---
     result = merge(
         text,
         candidates,
@@ -147,7 +161,11 @@ def command(
     for target, part in zip(targets, parts, strict=True):
         write_text_atomic(target, part)
     if review is not None:
-        write_csv_atomic(review_frame(result.outcomes), review)
+        sheet = review_frame(result.outcomes)
+        write_csv_atomic(fill_decisions(sheet, decided) if decided else sheet, review)
+    if decided is not None:
+        info(decided.summary())
+        info(applied.summary())
     _summary(result, notes, existing, targets, review, len(links))
 
 

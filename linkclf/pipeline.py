@@ -70,10 +70,12 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
         contrib = model.contributions(X[above])
         phrases = top_reasons(contrib, X[above], links[above])
         texts[above] = ["; ".join(r) for r in phrases]
-    if qualified.any():
-        # A rel-qualified link is never flagged; its reasons say why first.
-        texts[qualified] = [
-            "; ".join([REL_QUALIFIED_REASON, *([t] if t else [])]) for t in texts[qualified]
+    held_back = qualified & above
+    if held_back.any():
+        # A rel-qualified link at or above the threshold is not flagged: its reasons say why
+        # first, then what the model saw.
+        texts[held_back] = [
+            "; ".join([REL_QUALIFIED_REASON, *([t] if t else [])]) for t in texts[held_back]
         ]
     out[REASONS_COLUMN] = texts
     return out

@@ -36,6 +36,16 @@ Progress = Callable[[str], None]
 
 
 @dataclass
+class Decision:
+    """Whether a new model replaces the current one, why, and the figures compared."""
+
+    promoted: bool
+    reason: str
+    new_pr_auc: float | None = None
+    current_pr_auc: float | None = None
+
+
+@dataclass
 class TrainResult:
     model_dir: Path
     metrics: dict[str, Any]
@@ -43,6 +53,7 @@ class TrainResult:
     reason: str
     run_id: str | None
     version: str | None
+    decision: Decision | None = None
 
 
 def train(
@@ -163,17 +174,7 @@ def train(
         progress(f"{'installed' if promoted else 'kept the current model;'} {reason}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return TrainResult(Path(out), metrics, promoted, reason, run_id, version)
-
-
-@dataclass
-class Decision:
-    """Whether a new model replaces the current one, why, and the figures compared."""
-
-    promoted: bool
-    reason: str
-    new_pr_auc: float | None = None
-    current_pr_auc: float | None = None
+    return TrainResult(Path(out), metrics, promoted, reason, run_id, version, decision)
 
 
 def held_out_pr_auc(model: LinkClassifier, data: pd.DataFrame, test: np.ndarray) -> float:

@@ -54,7 +54,7 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
     ``df`` must hold every row of each target site it contains (linkclf.profiles).
     """
     links = conform(df)
-    X = featurise(model.features, links)
+    X = featurise(model.builder(), links)
     p = model.p_manipulative(X)
     above = p >= model.threshold_
     flag = disavow_flags(p, model.threshold_, links)

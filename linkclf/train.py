@@ -182,7 +182,7 @@ def held_out_pr_auc(model: LinkClassifier, data: pd.DataFrame, test: np.ndarray)
     profiles over all rows of ``data``, then the test rows selected)."""
     from sklearn.metrics import average_precision_score
 
-    X = recipe.featurise_all(model.features, data)
+    X = recipe.featurise_all(model.builder(), data)
     y = data["label"].to_numpy(dtype=int)[test]
     return float(average_precision_score(y, model.p_manipulative(X[test])))
 

@@ -39,7 +39,7 @@ def command(
     clf = LinkClassifier.load(model)
     links = conform(read_exports(inputs, format=fmt))
     # Profile features need the whole export; TreeSHAP (the costly part) only the rows shown.
-    X = featurise(clf.features, links)
+    X = featurise(clf.builder(), links)
     p = clf.p_manipulative(X).round(4)
     order = np.argsort(-p, kind="stable")
     if not output and limit:

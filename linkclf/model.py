@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from linkclf import __version__
+from linkclf import __version__, modeldir
 from linkclf.errors import ModelError
 from linkclf.features import FeatureBuilder, catalogue
 from linkclf.schema import MANIPULATIVE_KINDS, SCHEMA_VERSION
@@ -338,6 +338,8 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
                 "pandas": pd.__version__,
             },
             **extra,
+            # Verified at load, before LightGBM's C++ parser sees the files (linkclf.modeldir).
+            "checksums": modeldir.checksums(out),
         }
         (out / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True, default=str))
         (out / "README.md").write_text(card)
@@ -346,6 +348,8 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
     def load(cls, path: str | Path, embedder: Any = None) -> LinkClassifier:
         """Load a model directory. Reads text and .npy only (allow_pickle=False): no code runs."""
         root = Path(path)
+        # Everything is checked before use: a damaged file is one line, never a C++ abort.
+        modeldir.validate(root)
         meta_path = root / "model.json"
         if not meta_path.is_file() or not (root / "model.lgb.txt").is_file():
             raise ModelError(

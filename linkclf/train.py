@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,8 +71,9 @@ def train(
     ``tracking_uri`` names the MLflow store; None leaves MLflow's own setting (the
     ``MLFLOW_TRACKING_URI`` environment variable, or what the caller set) alone.
     """
-    from linkclf import tracking
+    from linkclf import install, tracking
 
+    install.check_target(out)  # before the work: never train for minutes, then refuse --out
     started = time.time()
     paths = list(data_paths or cfg["data"]["paths"])
     data = load_labelled(paths, reviews or ())
@@ -132,11 +132,7 @@ def train(
         "threshold": model.threshold_,
         "threshold_rule": f"max F{model.threshold_beta:g} on validation (grouped by domain)",
     }
-    staging = Path(
-        tempfile.mkdtemp(
-            prefix=f".{name}.", dir=Path(out).parent if Path(out).parent.exists() else None
-        )
-    )
+    staging = install.staging_dir(out)
     try:
         model.save(
             staging / "model", metrics=metrics, card="", extra={"training": meta, "config": cfg}
@@ -170,7 +166,7 @@ def train(
             if promoted:
                 tracking.promote(cfg["registry"]["name"], version)
         if promoted:
-            _install(staging / "model", Path(out))
+            install.install(staging / "model", Path(out))
         progress(f"{'installed' if promoted else 'kept the current model;'} {reason}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -218,17 +214,3 @@ def decide(
         new_figure,
         cur,
     )
-
-
-def _install(staged: Path, target: Path) -> None:
-    """Replace ``target`` with ``staged`` by renames, so no reader sees a half-written model."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    incoming = target.with_name(f".{target.name}.incoming")
-    shutil.rmtree(incoming, ignore_errors=True)
-    shutil.copytree(staged, incoming)
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    incoming.rename(target)
-    shutil.rmtree(old, ignore_errors=True)

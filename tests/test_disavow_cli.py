@@ -154,10 +154,10 @@ def test_bad_allowlist_and_bad_existing_write_nothing(files: dict[str, Path]) ->
     allow.write_text("mine.com\nnot a domain at all\n", encoding="utf-8")
     result = invoke(files["scored"], "--allow", allow, "-o", out)
     assert result.exit_code == 1 and "line 2" in result.output
-    latin1 = files["dir"] / "latin1.txt"
-    latin1.write_bytes(b"# caf\xe9\ndomain:x.com\n")
-    result = invoke(files["scored"], "--existing", latin1, "-o", out)
-    assert result.exit_code == 1 and "UTF-8" in result.output
+    binary = files["dir"] / "binary.txt"
+    binary.write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4)
+    result = invoke(files["scored"], "--existing", binary, "-o", out)
+    assert result.exit_code == 1 and "gzip" in result.output
     assert not out.exists()
 
 

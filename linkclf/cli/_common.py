@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,11 +21,28 @@ def fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM / SIGHUP as Ctrl-C: unwinds the stack, so atomic writes delete their temp files."""
+    raise KeyboardInterrupt
+
+
+def _catch_termination() -> None:
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(sig, _interrupt)
+
+
 def user_errors(func: F) -> F:
-    """Turn a LinkclfError (and a few OS errors on user paths) into one line + exit 1."""
+    """Turn a LinkclfError (and OS errors on user paths) into one line + exit 1.
+
+    Also makes SIGTERM and SIGHUP unwind like Ctrl-C, so no temp file outlives a killed run
+    (``kill -9`` cannot be caught: the next write sweeps what it leaves, see linkclf.io).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _catch_termination()
         try:
             return func(*args, **kwargs)
         except LinkclfError as exc:
@@ -34,6 +53,9 @@ def user_errors(func: F) -> F:
             fail(f"{exc.filename}: expected a file, found a directory; pass a file path")
         except PermissionError as exc:
             fail(f"{exc.filename}: expected a readable/writable path, found no permission")
+        except OSError as exc:  # a FIFO, a full disk, a vanished mount: the user's environment
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}expected a usable path, found {exc.strerror or exc}; check the path")
         except KeyboardInterrupt:
             typer.echo("linkclf: interrupted; no output was written", err=True)
             raise typer.Exit(code=130) from None

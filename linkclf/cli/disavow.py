@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from linkclf import inputfile
 from linkclf.cli._common import info, user_errors
 from linkclf.disavow import (
     Allowlist,
@@ -16,12 +17,17 @@ from linkclf.disavow import (
     check_bytes,
     default_allowlist,
     merge,
-    parse_allowlist,
     render,
     render_parts,
     review_frame,
 )
-from linkclf.disavow.read import model_name, read_disavow, read_scored
+from linkclf.disavow.read import (
+    MAX_TEXT_BYTES,
+    model_name,
+    read_allowlist,
+    read_disavow,
+    read_scored,
+)
 from linkclf.errors import ConfigError, DisavowError
 from linkclf.io import refuse_overwrite_input, write_csv_atomic, write_text_atomic
 
@@ -58,6 +64,11 @@ def command(
     date: str = typer.Option(None, "--date", help="Date for the header, YYYY-MM-DD."),
     check: Path = typer.Option(
         None, "--check", help="Only validate this disavow file; exit 1 if Google would reject it."
+    ),
+    allow_deactivate: bool = typer.Option(
+        False,
+        "--allow-deactivate",
+        help="Write the file even if lines of --existing that disavowed something become comments.",
     ),
 ) -> None:
     """Write disavow candidates merged with your existing file, and a review sheet.
@@ -105,7 +116,7 @@ def command(
     links = read_scored(scored, need_flag=threshold is None)
     allowlist = Allowlist() if no_default_allow else default_allowlist()
     if allow is not None:
-        allowlist = allowlist + parse_allowlist(allow.read_text("utf-8"), "yours", str(allow))
+        allowlist = allowlist + read_allowlist(allow)
     text, notes = read_disavow(existing) if existing is not None else ("", [])
     candidates = build_candidates(links, rule, threshold)
     result = merge(
@@ -117,6 +128,8 @@ def command(
         today=today,
         sources=[p.name for p in scored],
     )
+    if not allow_deactivate:
+        _refuse_deactivation(result, existing)
     if split:
         parts = render_parts(result.entries)
     else:
@@ -138,8 +151,25 @@ def command(
     _summary(result, notes, existing, targets, review, len(links))
 
 
+def _refuse_deactivation(result: MergeResult, existing: Path | None) -> None:
+    """Stop before writing when lines of the user's file that disavowed something would not."""
+    lost = [change for change in result.changes if change.deactivates]
+    if not lost:
+        return
+    shown = "; ".join(f"line {c.lineno} {c.original.strip()[:80]!r}" for c in lost[:5])
+    more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
+    raise DisavowError(
+        expected="every disavow line of your file to stay active",
+        found=f"{len(lost)} line(s) Google would reject, to be commented out: {shown}{more}",
+        fix="fix them in your file, or pass --allow-deactivate to write them as comments",
+        where=str(existing),
+    )
+
+
 def _check(path: Path) -> None:
-    report = check_bytes(path.read_bytes(), str(path))
+    data = inputfile.read_bytes(path, "a disavow file (.txt)", MAX_TEXT_BYTES)
+    inputfile.refuse_container(data[:16], str(path), "a disavow file (.txt)")
+    report = check_bytes(data, str(path))
     for problem in report.problems:
         typer.echo(problem.describe(str(path)))
     verdict = "Google would reject it" if report.errors else "valid for Google"

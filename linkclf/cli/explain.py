@@ -38,6 +38,15 @@ def command(
         refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
     links = conform(read_exports(inputs, format=fmt))
+    if links.empty:
+        from linkclf.errors import InputError
+
+        raise InputError(
+            expected="an export with at least one link row",
+            found="a header line and no rows",
+            fix="export the report again with its rows",
+            where=", ".join(inputs),
+        )
     # Profile features need the whole export; TreeSHAP (the costly part) only the rows shown.
     X = featurise(clf.builder(), links)
     p = clf.p_manipulative(X).round(4)

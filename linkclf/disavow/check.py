@@ -106,6 +106,8 @@ def check_bytes(data: bytes, where: str = "disavow.txt") -> CheckReport:
         )
     if "\r\n" in text:
         problems.append(Problem("warning", "Windows (CRLF) line ends; plain \\n is safer"))
+    if "\r" in text.replace("\r\n", ""):
+        problems.append(Problem("warning", "old Mac (bare CR) line ends; save with \\n line ends"))
     problems.extend(_line_problems(lines))
     return CheckReport(where=where, n_lines=len(lines), n_bytes=len(data), problems=problems)
 

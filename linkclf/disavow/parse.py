@@ -21,6 +21,7 @@ from linkclf.disavow.rules import (
 )
 from linkclf.domains import to_ascii
 from linkclf.errors import DisavowError
+from linkclf.inputfile import container_of, utf16_byte_order
 
 Kind = Literal["blank", "comment", "domain", "url", "invalid"]
 
@@ -30,6 +31,7 @@ NOTE_PREFIX = "# linkclf: "
 _DOMAIN_LIKE = re.compile(r"^domain\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _SCHEME = re.compile(r"^(https?)://", re.IGNORECASE)
 _NOT_IN_HOST = set(" \t/\\?#&=@:;,'\"<>()[]{}")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _BARE_HOST = re.compile(r"^[^\s/:#?@]+\.[^\s/:#?@.]+\.?/?$")
 
 
@@ -76,6 +78,22 @@ class Change:
     result: str
     reason: str
 
+    @property
+    def deactivates(self) -> bool:
+        """Whether a line that meant to disavow something no longer does (became a comment).
+
+        A repeat of an earlier line does not count (the first one still disavows it), nor does
+        free text with spaces (a note, never a line Google read as a disavow).
+        """
+        if not self.result.startswith(NOTE_PREFIX) or "repeats line" in self.result:
+            return False
+        if "already disavowed by line" in self.result:
+            return False
+        stripped = self.original.strip()
+        return bool(_DOMAIN_LIKE.match(stripped) or _SCHEME.match(stripped)) or (
+            "." in stripped and not any(ch.isspace() for ch in stripped)
+        )
+
     def describe(self) -> str:
         return f"line {self.lineno}: {self.reason}: {self.original!r} -> {self.result!r}"
 
@@ -94,45 +112,80 @@ def url_key(url: str) -> str:
 def decode(data: bytes, where: str) -> tuple[str, list[str]]:
     """Text of a disavow file, and notes on what was done to read it.
 
-    A UTF-8 or UTF-16 byte-order mark is dropped (and noted); anything that is not UTF-8 raises
-    :class:`DisavowError` naming the line of the first bad byte.
+    Every encoding an editor saves a disavow file in is read: UTF-8 with or without a
+    byte-order mark, UTF-16 with a BOM or without (recognised by its NUL bytes), and, when the
+    bytes are not UTF-8, Windows-1252 / Latin-1 (what old Windows editors write). Each step
+    away from plain UTF-8 is noted. Compressed or binary data raises :class:`DisavowError`.
     """
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         notes.append("removed the UTF-8 byte-order mark (Google wants UTF-8 without BOM)")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    codec: str | None = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    else:
+        codec = utf16_byte_order(data[:4096])
+    if codec is not None:
         try:
-            text = data.decode("utf-16")
+            text = data.decode(codec)
         except UnicodeDecodeError as exc:
-            raise _not_utf8(data, exc, where) from None
-        notes.append("re-encoded from UTF-16 to UTF-8 (Google wants UTF-8)")
-        return text, notes
+            raise _binary(where, f"bytes that are not UTF-16 at byte {exc.start}") from None
+        notes.append(f"re-encoded from UTF-16 ({codec}) to UTF-8 (Google wants UTF-8)")
+        return _refuse_controls(text, where), notes
+    container = container_of(data[:16])
+    if container is not None or b"\x00" in data[:4096]:
+        raise _binary(where, container[0] if container else "binary data (NUL bytes)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _not_utf8(data, exc, where) from None
-    return text, notes
+        line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("latin-1").translate(_CP1252)
+        notes.append(
+            f"not UTF-8 (first at line {line}): read as Windows-1252/Latin-1 and written as "
+            "UTF-8; check accented domains"
+        )
+    return _refuse_controls(text, where), notes
 
 
-def _not_utf8(data: bytes, exc: UnicodeDecodeError, where: str) -> DisavowError:
-    line = data[: exc.start].count(b"\n") + 1
+#: Latin-1 code points 0x80-0x9f that Windows-1252 maps to printable characters.
+_CP1252 = {
+    i: bytes([i]).decode("cp1252")
+    for i in range(0x80, 0xA0)
+    if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+def _binary(where: str, found: str) -> DisavowError:
     return DisavowError(
-        expected="a disavow file encoded as UTF-8 (or ASCII)",
-        found=f"a byte that is not UTF-8 at line {line} ({data[exc.start : exc.start + 1]!r})",
-        fix="re-save the file as UTF-8 in your editor",
-        where=f"{where}, line {line}",
+        expected="a disavow file: text lines (UTF-8, UTF-16 or Latin-1)",
+        found=found,
+        fix="pass the .txt disavow file itself (decompress or re-export it first)",
+        where=where,
     )
 
 
+def _refuse_controls(text: str, where: str) -> str:
+    """Text whose control characters are so many that it is binary data is refused."""
+    sample = text[:20_000]
+    odd = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    if odd > max(2, len(sample) // 100):
+        raise _binary(where, f"binary data ({odd} control characters in the first {len(sample):,})")
+    return text
+
+
 def split_lines(text: str) -> list[str]:
-    """Lines without their ends; ``\\r\\n`` and ``\\n`` both end a line, a final one adds none."""
+    """Lines without their ends: LF, CRLF and a bare CR (old Mac editors) each end a line.
+
+    A final line end adds no empty line. Mixed files are split at every one of them, so no line
+    of the user's swallows the next.
+    """
     if text == "":
         return []
-    lines = text.split("\n")
+    lines = _LINE_END.split(text)
     if lines[-1] == "":
         lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
+    return lines
 
 
 def classify(line: str, lineno: int | None = None) -> Entry:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
+from linkclf import inputfile
+from linkclf.disavow.allow import Allowlist, parse_allowlist
 from linkclf.disavow.parse import decode
 from linkclf.errors import InputError, SchemaError
 from linkclf.scored import read_scored as read_scored_file
@@ -75,6 +76,18 @@ def model_name(df: pd.DataFrame) -> str | None:
     return None
 
 
+#: A disavow file or allowlist larger than this is not one (Google's limit is 2 MB).
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+
+
 def read_disavow(path: str | os.PathLike[str]) -> tuple[str, list[str]]:
     """Text of a disavow file and notes on its encoding (see :func:`parse.decode`)."""
-    return decode(Path(path).read_bytes(), str(path))
+    data = inputfile.read_bytes(path, "a disavow file (.txt)", MAX_TEXT_BYTES)
+    return decode(data, str(path))
+
+
+def read_allowlist(path: str | os.PathLike[str]) -> Allowlist:
+    """The user's never-disavow list, in any encoding a disavow file may have."""
+    data = inputfile.read_bytes(path, "an allowlist (one domain per line)", MAX_TEXT_BYTES)
+    text, _ = decode(data, str(path))
+    return parse_allowlist(text, "yours", str(path))

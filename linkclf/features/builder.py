@@ -215,6 +215,11 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):
     @classmethod
     def load(cls, path: str | Path, embedder: Embedder) -> FeatureBuilder:
         root = Path(path)
+        # JSON types, .npy headers (before allocating), regular files only: linkclf.modeldir.
+        from linkclf.modeldir import validate_features
+
+        if root.is_dir():
+            validate_features(root)
         try:
             config = json.loads((root / "features.json").read_text())
         except (OSError, json.JSONDecodeError) as exc:

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from linkclf import limits
 from linkclf.errors import InputError
 from linkclf.sources import textio
 from linkclf.sources.base import Spec
@@ -71,8 +72,10 @@ def sniff(path: str | os.PathLike[str], format: str | None = None) -> Layout:
         )
     head = textio.read_head(path)
     codec = textio.sniff_encoding(head, where)
-    text = textio.decode_head(head, codec, truncated=len(head) == textio.SAMPLE_BYTES)
+    truncated = len(head) == textio.sample_size()
+    text = textio.decode_head(head, codec, truncated=truncated)
     _refuse_binary_text(text, where)
+    _refuse_long_line(text, truncated, where)
     lines = textio.split_lines(text)
     if not any(line.strip() for line in lines):
         raise InputError(
@@ -87,6 +90,7 @@ def sniff(path: str | os.PathLike[str], format: str | None = None) -> Layout:
             continue
         delimiter = textio.sniff_delimiter(line)
         header = _header(line, delimiter)
+        _refuse_wide(header, where)
         for spec in specs:
             found = spec.matches(header) if format is None else _has_source(spec, header)
             if found:
@@ -103,6 +107,30 @@ def _has_source(spec: Spec, header: tuple[str, ...]) -> bool:
 def _header(line: str, delimiter: str) -> tuple[str, ...]:
     rows = textio.parse_rows(line, delimiter, 1)
     return tuple(cell.strip().lstrip("\ufeff") for cell in rows[0]) if rows else ()
+
+
+def _refuse_long_line(text: str, truncated: bool, where: str) -> None:
+    """A sample without one line end: the first line is longer than the line limit."""
+    if truncated and "\n" not in text and "\r" not in text:
+        limit = limits.current().max_line_bytes
+        raise InputError(
+            expected=f"an export whose header line is at most {limit:,} bytes",
+            found="a longer first line",
+            fix="check that this is a CSV/TSV export (or raise LINKCLF_MAX_LINE_BYTES)",
+            where=where,
+        )
+
+
+def _refuse_wide(header: tuple[str, ...], where: str) -> None:
+    """More header cells than the column limit: refused before pandas (quadratic on them)."""
+    limit = limits.current().max_columns
+    if len(header) > limit:
+        raise InputError(
+            expected=f"an export with at most {limit:,} columns",
+            found=f"{len(header):,} header cells",
+            fix="check that this is a backlink export (or raise LINKCLF_MAX_COLUMNS)",
+            where=where,
+        )
 
 
 def _refuse_binary_text(text: str, where: str) -> None:
@@ -125,6 +153,7 @@ def _by_content(text: str, lines: list[str], codec: str, format: str | None, whe
     index = next(i for i, line in enumerate(lines) if line.strip())
     delimiter = textio.sniff_delimiter(lines[index])
     rows = textio.parse_rows("\n".join(lines[index:]), delimiter, PROBE_ROWS + 1)
+    _refuse_wide(tuple(rows[0]) if rows else (), where)
     header, data = (
         (tuple(c.strip().lstrip("\ufeff") for c in rows[0]), rows[1:])
         if rows

@@ -15,6 +15,7 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
+from linkclf import limits
 from linkclf.errors import InputError
 from linkclf.schema import conform
 from linkclf.sources import textio
@@ -70,9 +71,17 @@ def iter_export(
         for _ in range(layout.skip):
             handle.readline()
         emitted = False
+        max_rows = limits.current().max_rows
         for chunk in _chunks(handle, layout, chunksize, where, first_row):
             _check_field_size(chunk, where, first_row)
             first_row += len(chunk)
+            if first_row - layout.skip - 2 > max_rows:
+                raise InputError(
+                    expected=f"an export of at most {max_rows:,} rows",
+                    found="more",
+                    fix="split the export (or raise LINKCLF_MAX_ROWS)",
+                    where=where,
+                )
             emitted = True
             yield _to_canonical(chunk, layout, textio.name_of(path), target)
         if not emitted:
@@ -122,12 +131,13 @@ def _parser_message(exc: Exception, skip: int) -> str:
 
 
 def _check_field_size(chunk: pd.DataFrame, where: str, first_row: int) -> None:
+    limit = limits.current().max_field_chars
     for col in chunk.columns:
         lengths = chunk[col].str.len()
-        if len(lengths) and lengths.max() > textio.FIELD_LIMIT:
+        if len(lengths) and lengths.max() > limit:
             row = first_row + int(np.argmax(lengths.to_numpy(dtype="float64", na_value=0)))
             raise InputError(
-                expected=f"fields of at most {textio.FIELD_LIMIT:,} characters",
+                expected=f"fields of at most {limit:,} characters",
                 found=f"{int(lengths.max()):,} characters in column {str(col)[:40]!r}",
                 fix="the file is broken (an unclosed quote swallows rows) or not an export; "
                 "re-export it",

@@ -14,12 +14,14 @@ import re
 from pathlib import Path
 from typing import TextIO
 
+from linkclf import inputfile, limits
 from linkclf.errors import InputError
+from linkclf.limits import Limits
 
 #: How much of a file detection reads.
 SAMPLE_BYTES = 256 * 1024
-#: Longest field accepted (characters); a longer one means a broken or hostile file.
-FIELD_LIMIT = 1_000_000
+#: Longest field accepted by default (characters); see :mod:`linkclf.limits` to change it.
+FIELD_LIMIT = Limits().max_field_chars
 DELIMITERS = ("\t", ";", ",", "|")
 _FALLBACK = "linkclf-cp1252"
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -46,18 +48,15 @@ def name_of(path: str | os.PathLike[str]) -> str:
     return Path(path).name
 
 
+def sample_size() -> int:
+    """Bytes detection reads: ``SAMPLE_BYTES``, or more when the line limit is larger, so a
+    header line within the limit is always whole in the sample."""
+    return max(SAMPLE_BYTES, limits.current().max_line_bytes + 1)
+
+
 def read_head(path: str | os.PathLike[str]) -> bytes:
-    """The first ``SAMPLE_BYTES`` of a file, or an InputError if it cannot be opened."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(SAMPLE_BYTES)
-    except OSError as exc:
-        raise InputError(
-            expected="a readable export file",
-            found=f"{type(exc).__name__}: {exc.strerror or exc}",
-            fix="check the path and permissions",
-            where=str(path),
-        ) from None
+    """The first :func:`sample_size` bytes of a regular file, or one InputError."""
+    return inputfile.read_head(path, sample_size(), "a readable export file")
 
 
 def sniff_encoding(head: bytes, where: str) -> str:
@@ -72,29 +71,19 @@ def sniff_encoding(head: bytes, where: str) -> str:
             fix="export the report again; the download may have failed",
             where=where,
         )
+    inputfile.refuse_container(head, where, "a CSV/TSV text export")
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"  # the codec reads the BOM and picks the byte order
-    if head.startswith(b"PK\x03\x04"):
-        raise InputError(
-            expected="a CSV/TSV text export",
-            found="a zip archive or Excel workbook (.xlsx)",
-            fix="export as CSV (Google Sheets: File > Download > CSV), or unzip it first",
-            where=where,
-        )
     probe = head[:4096]
-    half = max(len(probe) // 2, 1)
-    even_nul, odd_nul = probe[0::2].count(0), probe[1::2].count(0)
-    # ASCII-range text in UTF-16 without a BOM: one byte of every pair is NUL.
-    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
-        return "utf-16-le"
-    if even_nul > 0.3 * half and odd_nul < 0.05 * half:
-        return "utf-16-be"
-    if b"\x00" in probe or head.startswith((b"\x1f\x8b", b"%PDF", b"\xd0\xcf\x11\xe0")):
+    bomless = inputfile.utf16_byte_order(probe)
+    if bomless is not None:
+        return bomless
+    if b"\x00" in probe:
         raise InputError(
             expected="a CSV/TSV text export",
-            found="binary data (NUL bytes, or a gzip/PDF/old-Excel signature)",
+            found="binary data (NUL bytes)",
             fix="export the report as CSV and pass that file",
             where=where,
         )
@@ -117,7 +106,7 @@ def decode_head(head: bytes, codec: str, truncated: bool) -> str:
 
 def open_text(path: str | os.PathLike[str], codec: str) -> TextIO:
     """Open ``path`` as a decoded text stream with line ends untranslated (csv needs that)."""
-    raw = open(path, "rb")  # noqa: SIM115 - the wrapper owns and closes it
+    raw = inputfile.open_regular(path, "a readable export file")
     return io.TextIOWrapper(raw, encoding=codec, errors=_errors_for(codec), newline="")
 
 

@@ -108,7 +108,14 @@ def evaluate(
     result["baseline_rules"] = point_metrics(y[test_m], rules, rule_thr)
     if same_data and cfg:
         ablated = recipe.fit_on_masks(
-            model.builder(), X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES
+            model.builder(),
+            X,
+            data,
+            train_m,
+            valid_m,
+            cfg,
+            exclude=recipe.EMBEDDING_FAMILIES,
+            kinds=False,
         )
         result["baseline_no_embeddings"] = point_metrics(
             y[test_m], ablated.p_manipulative(X[test_m]), ablated.threshold_

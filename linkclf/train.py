@@ -101,7 +101,7 @@ def train(
     )
     if cfg["evaluation"].get("ablation", True):
         ablated = recipe.fit_on_masks(
-            features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES
+            features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES, kinds=False
         )
         pa = ablated.p_manipulative(X[test_m])
         metrics["ablation_no_embeddings"] = split_metrics(
@@ -113,7 +113,7 @@ def train(
     if cfg["evaluation"].get("ood", True):
         for name, held in recipe.ood_groups(data, cfg).items():
             tr_m, va_m = recipe.ood_masks(data, held, cfg)
-            ood_model = recipe.fit_on_masks(features, X, data, tr_m, va_m, cfg)
+            ood_model = recipe.fit_on_masks(features, X, data, tr_m, va_m, cfg, kinds=False)
             po = ood_model.p_manipulative(X[held])
             metrics[f"ood_{name}"] = split_metrics(
                 data[held], y[held], po, ood_model.threshold_, cfg, ci=False

@@ -27,8 +27,9 @@ data: setup ## Regenerate datasets/ from the simulator (deterministic)
 	$(LINKCLF) simulate --seed 7 -o datasets/default --samples datasets/samples --example datasets/labelled-example.csv
 	$(PY) -m linkclf.datasets.datasheet datasets/default/links.csv.gz --readme datasets/README.md
 
-models/default/model.json: | $(VENV)/.installed
-	$(LINKCLF) train --config training/default.toml --out models/default
+# Retrains when the data or the config changes (--force: the new data is what the user asked for).
+models/default/model.json: datasets/default/links.csv.gz training/default.toml | $(VENV)/.installed
+	$(LINKCLF) train --config training/default.toml --out models/default --force
 
 model: models/default/model.json ## Train the default model if absent
 

@@ -91,7 +91,7 @@ def evaluate(
         f"scoring {int(test_m.sum()):,} held-out links ({'model test split' if same_data else 'all rows'})"
     )
     # The same measurement as training's: features over all rows, then the test rows selected.
-    X = recipe.featurise_all(model.features, data)
+    X = recipe.featurise_all(model.builder(), data)
     y = data["label"].to_numpy(dtype=int)
     p = model.p_manipulative(X[test_m])
     result: dict[str, Any] = {
@@ -108,7 +108,14 @@ def evaluate(
     result["baseline_rules"] = point_metrics(y[test_m], rules, rule_thr)
     if same_data and cfg:
         ablated = recipe.fit_on_masks(
-            model.features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES
+            model.builder(),
+            X,
+            data,
+            train_m,
+            valid_m,
+            cfg,
+            exclude=recipe.EMBEDDING_FAMILIES,
+            kinds=False,
         )
         result["baseline_no_embeddings"] = point_metrics(
             y[test_m], ablated.p_manipulative(X[test_m]), ablated.threshold_

@@ -19,6 +19,11 @@ from linkclf.features.catalogue import entry, explainable, lookup
 REL_QUALIFIED_REASON = "rel=nofollow/ugc/sponsored: passes no ranking signal, no disavow needed"
 
 
+def _family(name: str) -> str:
+    feature = lookup(name)
+    return feature.family if feature else "other"
+
+
 def eligible(
     contributions: pd.DataFrame, features: pd.DataFrame, links: pd.DataFrame
 ) -> np.ndarray:
@@ -26,12 +31,12 @@ def eligible(
     cols = list(contributions.columns)
     contrib = contributions.to_numpy(dtype=float)
     values = features.reindex(columns=cols).to_numpy(dtype=float)
-    direction = np.array([(lookup(c).direction if lookup(c) else 0) for c in cols], dtype=float)
-    cut = np.array([(lookup(c).cut if lookup(c) else 0.0) for c in cols], dtype=float)
+    declared = [lookup(c) for c in cols]
+    direction = np.asarray([f.direction if f else 0 for f in declared], dtype=np.float64)
+    cut = np.asarray([f.cut if f else 0.0 for f in declared], dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        side = np.where(
-            direction > 0, values > cut, np.where(direction < 0, values < cut, ~np.isnan(values))
-        )
+        above, below = values > cut, values < cut
+        side = np.where(direction > 0, above, np.where(direction < 0, below, ~np.isnan(values)))
     present = explainable(cols, links.reindex(index=contributions.index))
     return (contrib > 1e-9) & side & present
 
@@ -57,7 +62,7 @@ def top_reasons(
     ok = eligible(contributions, features, links)
     contrib = np.where(ok, contributions.to_numpy(dtype=float), 0.0)
     values = features.reindex(columns=cols).to_numpy(dtype=float)
-    fam_of = np.array([(lookup(c).family if lookup(c) else "other") for c in cols])
+    fam_of = np.array([_family(c) for c in cols])
     fam_names = sorted(set(fam_of))
     fam_masks = {f: np.flatnonzero(fam_of == f) for f in fam_names}
     reasons: list[list[str]] = []

@@ -152,6 +152,16 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         "threshold_beta",
     )
 
+    def builder(self) -> FeatureBuilder:
+        """The FeatureBuilder this model scores with (ModelError when it has none)."""
+        if self.features is None:
+            raise ModelError(
+                "a LinkClassifier carrying its FeatureBuilder",
+                "features=None",
+                "pass LinkClassifier(features=...) or load a model directory",
+            )
+        return self.features
+
     # ------------------------------------------------------------------ fitting
     def select_columns(self, names: list[str]) -> list[str]:
         """The feature columns this model uses: ``names`` minus the excluded families."""
@@ -307,12 +317,12 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         self.booster_.save_model(str(out / "model.lgb.txt"))
         if self.kind_booster_ is not None:
             self.kind_booster_.save_model(str(out / "kinds.lgb.txt"))
-        self.features.save(out / "features")
+        self.builder().save(out / "features")
         meta = {
             "format": MODEL_FORMAT,
             "schema_version": SCHEMA_VERSION,
             "linkclf_version": __version__,
-            "embedder": self.features.embedder.name,
+            "embedder": self.builder().embedder.name,
             "feature_columns": self.feature_columns_,
             "exclude_families": list(self.exclude_families),
             "hyperparameters": self.hyperparameters(),
@@ -386,7 +396,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         model.feature_columns_ = list(meta["feature_columns"])
         model.threshold_ = float(meta["threshold"])
         model.calibrator_ = Calibrator(x=meta["calibrator"]["x"], y=meta["calibrator"]["y"])
-        missing = [c for c in model.feature_columns_ if c not in model.features.feature_names_]
+        missing = [c for c in model.feature_columns_ if c not in model.builder().feature_names_]
         if missing:
             raise ModelError(
                 "trees over the features the model directory's builder produces",

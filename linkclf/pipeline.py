@@ -54,7 +54,7 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
     ``df`` must hold every row of each target site it contains (linkclf.profiles).
     """
     links = conform(df)
-    X = featurise(model.features, links)
+    X = featurise(model.builder(), links)
     p = model.p_manipulative(X)
     above = p >= model.threshold_
     flag = disavow_flags(p, model.threshold_, links)
@@ -70,10 +70,12 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
         contrib = model.contributions(X[above])
         phrases = top_reasons(contrib, X[above], links[above])
         texts[above] = ["; ".join(r) for r in phrases]
-    if qualified.any():
-        # A rel-qualified link is never flagged; its reasons say why first.
-        texts[qualified] = [
-            "; ".join([REL_QUALIFIED_REASON, *([t] if t else [])]) for t in texts[qualified]
+    held_back = qualified & above
+    if held_back.any():
+        # A rel-qualified link at or above the threshold is not flagged: its reasons say why
+        # first, then what the model saw.
+        texts[held_back] = [
+            "; ".join([REL_QUALIFIED_REASON, *([t] if t else [])]) for t in texts[held_back]
         ]
     out[REASONS_COLUMN] = texts
     return out

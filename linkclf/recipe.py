@@ -79,10 +79,12 @@ def fit_on_masks(
     cfg: dict[str, Any],
     exclude: tuple[str, ...] = (),
     dask: str | None = None,
+    kinds: bool = True,
 ) -> LinkClassifier:
     """Fit a classifier on the ``train`` rows of the feature frame ``X`` (from
     :func:`linkclf.profiles.featurise` over all of ``data``), early stopping, calibration and
-    threshold on the ``valid`` rows; kinds from ``data``."""
+    threshold on the ``valid`` rows; the kind model from ``data`` unless ``kinds`` is False
+    (baselines and held-out checks only need the probability: the kind model costs as much)."""
     y = data["label"].to_numpy(dtype=int)
     clf = classifier(features, cfg, exclude, dask)
     return clf.fit(
@@ -90,7 +92,7 @@ def fit_on_masks(
         y[train],
         X[valid],
         y[valid],
-        kinds_train=data.loc[train, "kind"].astype("string"),
+        kinds_train=data.loc[train, "kind"].astype("string") if kinds else None,
     )
 
 

@@ -104,13 +104,19 @@ def check_scorable(links: pd.DataFrame) -> None:
     SchemaError
         with the count of offending rows and the first one (file and link).
     """
+
+    def column(name: str) -> pd.Series:
+        if name in links.columns:
+            return links[name].astype("string")
+        return pd.Series(pd.NA, index=links.index, dtype="string")
+
     checks: list[tuple[str, np.ndarray, str]] = []
     for col in ("source_url", "target_url"):
-        values = links[col].astype("string")
+        values = column(col)
         blank = (values.isna() | (values.str.strip() == "")).to_numpy(dtype=bool)
         checks.append((f"a {col} on every row", blank, f"fill in or delete the rows without {col}"))
     for col, allowed in (("placement", PLACEMENTS), ("link_type", LINK_TYPES)):
-        values = links[col].astype("string")
+        values = column(col)
         bad = (values.notna() & ~values.isin(allowed)).fillna(False).to_numpy(dtype=bool)
         checks.append(
             (

@@ -50,8 +50,12 @@ def run(
     mlflow = _mlflow()
     if uri is not None:
         mlflow.set_tracking_uri(uri)
-    mlflow.set_experiment(EXPERIMENT)
-    with mlflow.start_run(run_name=name, tags=tags or {}) as active:
+    # The experiment by id, not mlflow.set_experiment (which also writes MLFLOW_EXPERIMENT_ID
+    # into the caller's environment).
+    client = mlflow.MlflowClient()
+    found = client.get_experiment_by_name(EXPERIMENT)
+    experiment_id = found.experiment_id if found else client.create_experiment(EXPERIMENT)
+    with mlflow.start_run(run_name=name, tags=tags or {}, experiment_id=experiment_id) as active:
         mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
         yield active
 

@@ -35,6 +35,16 @@ Progress = Callable[[str], None]
 
 
 @dataclass
+class Decision:
+    """Whether a new model replaces the current one, why, and the figures compared."""
+
+    promoted: bool
+    reason: str
+    new_pr_auc: float | None = None
+    current_pr_auc: float | None = None
+
+
+@dataclass
 class TrainResult:
     model_dir: Path
     metrics: dict[str, Any]
@@ -42,6 +52,7 @@ class TrainResult:
     reason: str
     run_id: str | None
     version: str | None
+    decision: Decision | None = None
 
 
 def train(
@@ -94,7 +105,7 @@ def train(
     )
     if cfg["evaluation"].get("ablation", True):
         ablated = recipe.fit_on_masks(
-            features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES
+            features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES, kinds=False
         )
         pa = ablated.p_manipulative(X[test_m])
         metrics["ablation_no_embeddings"] = split_metrics(
@@ -106,7 +117,7 @@ def train(
     if cfg["evaluation"].get("ood", True):
         for name, held in recipe.ood_groups(data, cfg).items():
             tr_m, va_m = recipe.ood_masks(data, held, cfg)
-            ood_model = recipe.fit_on_masks(features, X, data, tr_m, va_m, cfg)
+            ood_model = recipe.fit_on_masks(features, X, data, tr_m, va_m, cfg, kinds=False)
             po = ood_model.p_manipulative(X[held])
             metrics[f"ood_{name}"] = split_metrics(
                 data[held], y[held], po, ood_model.threshold_, cfg, ci=False
@@ -192,17 +203,7 @@ def train(
         progress(f"{'installed' if promoted else 'kept the current model;'} {reason}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return TrainResult(Path(out), metrics, promoted, reason, run_id, version)
-
-
-@dataclass
-class Decision:
-    """Whether a new model replaces the current one, why, and the figures compared."""
-
-    promoted: bool
-    reason: str
-    new_pr_auc: float | None = None
-    current_pr_auc: float | None = None
+    return TrainResult(Path(out), metrics, promoted, reason, run_id, version, decision)
 
 
 def held_out_pr_auc(model: LinkClassifier, data: pd.DataFrame, test: np.ndarray) -> float:
@@ -210,7 +211,7 @@ def held_out_pr_auc(model: LinkClassifier, data: pd.DataFrame, test: np.ndarray)
     profiles over all rows of ``data``, then the test rows selected)."""
     from sklearn.metrics import average_precision_score
 
-    X = recipe.featurise_all(model.features, data)
+    X = recipe.featurise_all(model.builder(), data)
     y = data["label"].to_numpy(dtype=int)[test]
     return float(average_precision_score(y, model.p_manipulative(X[test])))
 

@@ -154,3 +154,45 @@ def test_top_reasons_groups_families_and_orders_by_push() -> None:
 
 def test_phrases_fill_in_values() -> None:
     assert entry("domain_pages").say(240) == "repeated on 240 pages of one domain"
+
+
+def test_rel_qualified_links_are_never_flagged() -> None:
+    """Issue 10: nofollow/ugc/sponsored links pass no ranking signal: flag 0 whatever p is,
+    p and predicted_kind still reported, and the reason says no disavow is needed."""
+    from linkclf.explain import REL_QUALIFIED_REASON
+    from linkclf.model import LinkClassifier
+    from linkclf.pipeline import disavow_flags, score_links
+    from tests.conftest import make_links, tiny_setup
+
+    t = tiny_setup(n_targets=12, seed=4)
+    model = LinkClassifier(t.features, num_boost_round=40).fit(
+        t.X[t.train], t.y[t.train], t.X[t.valid], t.y[t.valid], t.data.loc[t.train, "kind"]
+    )
+    links = make_links(n_targets=3, per_target=20, seed=9).drop(columns=["label", "kind"])
+    links["nofollow"] = False
+    plain = score_links(model, links)
+    high = plain["p_manipulative"] >= model.threshold_
+    assert high.any()
+    marked = links.copy()
+    rel = ["nofollow", "ugc", "sponsored"]
+    for i, col in enumerate(rel):
+        marked.loc[marked.index[i::3], col] = True  # every row gets exactly one of the three
+    scored = score_links(model, marked)
+    assert (scored["flag"] == 0).all()
+    np.testing.assert_allclose(scored["p_manipulative"], plain["p_manipulative"], atol=0.3)
+    top = scored["p_manipulative"] >= model.threshold_
+    assert (scored.loc[top, "predicted_kind"] != "natural").all()
+    assert scored.loc[top, "reasons"].str.startswith(REL_QUALIFIED_REASON).all()
+    assert not scored.loc[~top, "reasons"].str.contains("no disavow").any()
+    # One rule decides: a missing rel flag is not a mark.
+    p = np.array([0.9, 0.9, 0.1])
+    frame = conform(
+        pd.DataFrame(
+            {
+                "source_url": ["https://a.nl/1"] * 3,
+                "target_url": ["https://t.nl/"] * 3,
+                "nofollow": [pd.NA, True, False],
+            }
+        )
+    )
+    assert disavow_flags(p, 0.5, frame).tolist() == [True, False, False]

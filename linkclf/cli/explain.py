@@ -48,7 +48,7 @@ def command(
             where=", ".join(inputs),
         )
     # Profile features need the whole export; TreeSHAP (the costly part) only the rows shown.
-    X = featurise(clf.features, links)
+    X = featurise(clf.builder(), links)
     p = clf.p_manipulative(X).round(4)
     order = np.argsort(-p, kind="stable")
     if not output and limit:

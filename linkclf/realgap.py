@@ -33,6 +33,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from linkclf.domains import site
 from linkclf.errors import InputError
+from linkclf.profiles import featurise
 from linkclf.realdata import roc_auc
 from linkclf.schema import CANONICAL_COLUMNS, METRIC_FIELDS, conform
 
@@ -129,14 +130,14 @@ def reality_gap(
     picked = natural.to_series().sample(n=min(len(real), len(natural)), random_state=seed)
     # Features on the whole simulated file, as at training (profile features see whole profiles);
     # then the natural sample. The real links are featurised on their own.
-    sim_X = model.features.transform(sim_all[list(CANONICAL_COLUMNS)]).loc[picked]
-    real_X = model.features.transform(conform(real)[list(CANONICAL_COLUMNS)])
+    sim_X = featurise(model.builder(), sim_all[list(CANONICAL_COLUMNS)]).loc[picked]
+    real_X = featurise(model.builder(), conform(real)[list(CANONICAL_COLUMNS)])
     columns = list(model.feature_columns_)
     X = pd.concat([real_X[columns], sim_X[columns]], ignore_index=True)
     y = np.r_[np.ones(len(real_X)), np.zeros(len(sim_X))].astype(int)
     sources = pd.concat([real["source_url"], sim_all.loc[picked, "source_url"]], ignore_index=True)
     groups = sources.astype(str).map(site).to_numpy()
-    families = model.features.families_
+    families = model.builder().families_
     no_profile = [c for c in columns if families.get(c) not in PROFILE_FAMILIES]
     features: list[dict[str, Any]] = []
     for col in columns:

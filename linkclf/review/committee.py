@@ -14,6 +14,7 @@ import pandas as pd
 
 from linkclf.labelled import load_labelled
 from linkclf.model import LinkClassifier
+from linkclf.profiles import featurise
 from linkclf.review.queue import committee_spread
 from linkclf.schema import conform
 from linkclf.splits import domain_groups
@@ -44,8 +45,11 @@ def disagreement(
 ) -> np.ndarray:
     """Committee spread for every row of ``links`` (scored links with canonical columns)."""
     labelled = _subsample(load_labelled(list(labelled_paths), reviews), max_rows, seed)
-    X_train = model.features.transform(labelled)
-    X_pool = model.features.transform(conform(links.drop(columns=["kind"], errors="ignore")))
+    X_train = featurise(model.builder(), labelled)
+    X_pool = featurise(
+        model.builder(),
+        conform(links.drop(columns=["kind", "predicted_kind"], errors="ignore")),
+    )
     cols = list(model.feature_columns_)
     return committee_spread(
         X_train[cols],

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.disavow.candidates import prepare_links
+from linkclf.domains import site
 from linkclf.errors import InputError
 
 #: Text columns shown in the report; cells ``linkclf score`` quoted for spreadsheets are
@@ -20,16 +21,41 @@ from linkclf.errors import InputError
 TEXT_COLUMNS = (
     "source_url",
     "target_url",
+    "target_site",
     "anchor",
     "referring_domain",
     "source_title",
     "reasons",
-    "kind",
     "link_type",
     "anchor_type",
+    "source_ip",
 )
+#: The predicted kind: ``predicted_kind`` in newer scored files, ``kind`` in older ones.
+KIND_COLUMNS = ("predicted_kind", "kind")
+#: Link flags: missing when the export does not say (a missing flag is never "false").
+FLAG_COLUMNS = ("nofollow", "ugc", "sponsored", "lost")
+DATE_COLUMNS = ("first_seen", "last_seen")
+#: Vendor authority metrics the report can show, with their display names.
+AUTHORITY_METRICS = {
+    "domain_rating": "Domain Rating (Ahrefs)",
+    "url_rating": "URL Rating (Ahrefs)",
+    "trust_flow": "Trust Flow (Majestic)",
+    "citation_flow": "Citation Flow (Majestic)",
+    "domain_authority": "Domain Authority (Moz)",
+    "page_authority": "Page Authority (Moz) / Page ascore (Semrush)",
+}
 #: Columns the report reads from a scored file; everything else is left alone.
-REPORT_COLUMNS = (*TEXT_COLUMNS, "p_manipulative", "flag", "first_seen", "threshold", "model")
+REPORT_COLUMNS = (
+    *TEXT_COLUMNS,
+    *KIND_COLUMNS,
+    *FLAG_COLUMNS,
+    *DATE_COLUMNS,
+    *AUTHORITY_METRICS,
+    "p_manipulative",
+    "flag",
+    "threshold",
+    "model",
+)
 #: Bins of the score histogram over [0, 1].
 N_BINS = 20
 #: A period (week or month) is a burst when it has at least this many links ...
@@ -122,14 +148,50 @@ def prepare(
             out[col] = display_text(scored[col]).to_numpy()
         else:
             out[col] = ""
+    kind_col = next((c for c in KIND_COLUMNS if c in scored.columns), None)
+    out["kind"] = display_text(scored[kind_col]).to_numpy() if kind_col else ""
     out["domain"] = _domains(out["source_url"], out["referring_domain"])
-    seen = (
-        pd.to_datetime(scored["first_seen"], errors="coerce", utc=True, format="mixed")
-        if "first_seen" in scored.columns
-        else pd.Series(pd.NaT, index=scored.index, dtype="datetime64[ns, UTC]")
-    )
-    out["first_seen"] = seen  # same index; to_numpy() would box every date as an object
+    out["site"] = target_sites(out["target_url"], out["target_site"])
+    for col in FLAG_COLUMNS:
+        out[col] = (
+            parse_flag(scored[col]).to_numpy()
+            if col in scored.columns
+            else pd.array([pd.NA] * len(out), dtype="boolean")
+        )
+    for col in DATE_COLUMNS:
+        # Same index; to_numpy() would box every date as an object.
+        out[col] = (
+            pd.to_datetime(scored[col], errors="coerce", utc=True, format="mixed")
+            if col in scored.columns
+            else pd.Series(pd.NaT, index=scored.index, dtype="datetime64[ns, UTC]")
+        )
+    for col in AUTHORITY_METRICS:
+        out[col] = (
+            pd.to_numeric(scored[col], errors="coerce").astype("float64").to_numpy()
+            if col in scored.columns
+            else np.nan
+        )
     return out.reset_index(drop=True)
+
+
+_FLAG_TEXT = {"true": True, "1": True, "1.0": True, "yes": True}
+_FLAG_TEXT.update({"false": False, "0": False, "0.0": False, "no": False})
+
+
+def parse_flag(column: pd.Series) -> pd.Series:
+    """A flag column as ``boolean``: ``True``/``False`` spellings parsed, anything else missing."""
+    if pd.api.types.is_bool_dtype(column):
+        return column.astype("boolean")
+    text = column.astype("string").str.strip().str.lower()
+    return text.map(_FLAG_TEXT, na_action="ignore").astype("boolean")
+
+
+def target_sites(target_urls: pd.Series, given: pd.Series) -> pd.Series:
+    """The target site of each link: the file's ``target_site`` where filled, otherwise
+    :func:`linkclf.domains.site` of the target URL (the one answer to "which site is this?")."""
+    unique = pd.unique(target_urls)
+    computed = target_urls.map(dict(zip(unique, map(site, unique), strict=True)))
+    return given.where(given != "", computed).astype(object)
 
 
 @dataclass(frozen=True)
@@ -175,11 +237,11 @@ def summary(
     seen = links["first_seen"].dropna()
     span = f"{seen.min():%Y-%m-%d} to {seen.max():%Y-%m-%d}" if len(seen) else "not in the file"
     names = sorted({str(m) for m in models if str(m)}) if models is not None else []
-    targets = links["target_url"].str.extract(r"^(?:[a-z]+://)?([^/]+)", expand=False).fillna("")
+    sites = links["site"]
     return Summary(
         n_links=len(links),
         n_domains=int(links["domain"].nunique()),
-        n_targets=int(targets[targets != ""].nunique()),
+        n_targets=int(sites[sites != ""].nunique()),
         n_flagged=int(links["flagged"].sum()),
         n_flagged_domains=int(links.loc[links["flagged"], "domain"].nunique()),
         threshold=threshold_text(links, threshold, given_threshold),

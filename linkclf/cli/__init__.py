@@ -29,6 +29,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("simulate", "simulate"),
     ("check-real", "realdata"),
     ("report", "report"),
+    ("diff", "diff"),
 ]
 
 

@@ -88,15 +88,22 @@ def _domains(source_urls: pd.Series, given: pd.Series) -> pd.Series:
 
 
 def prepare(
-    scored: pd.DataFrame, threshold: float | None = None, where: str = "scored links"
+    scored: pd.DataFrame,
+    threshold: float | None = None,
+    where: str = "scored links",
+    *,
+    unscored: bool = False,
 ) -> pd.DataFrame:
-    """Normalise a scored frame: ``p``, ``flagged``, ``domain``, ``week`` and display texts.
+    """Normalise a scored frame: ``p``, ``flagged``, ``domain``, ``site``, flags, dates,
+    authority metrics and display texts.
 
     Parameters
     ----------
     scored : rows written by ``linkclf score`` (columns as text or typed).
     threshold : flag ``p_manipulative >= threshold`` instead of reading the ``flag`` column.
     where : the file name for error messages.
+    unscored : accept links without scores (``linkclf diff`` of raw exports): ``p`` is NaN
+        and nothing is flagged.
 
     Raises
     ------
@@ -104,7 +111,10 @@ def prepare(
         No rows, no ``p_manipulative`` column, a score outside [0, 1], or neither a ``flag``
         column nor a threshold.
     """
-    if "p_manipulative" not in scored.columns:
+    if unscored and "p_manipulative" not in scored.columns:
+        scored = scored.assign(p_manipulative=np.nan, flag="0")
+        threshold = None
+    elif "p_manipulative" not in scored.columns:
         raise InputError(
             expected="a scored CSV with a p_manipulative column",
             found=f"columns {', '.join(map(str, scored.columns[:8])) or 'none'}",
@@ -119,7 +129,8 @@ def prepare(
             where=where,
         )
     p = pd.to_numeric(scored["p_manipulative"], errors="coerce").astype("float64")
-    bad = np.flatnonzero((p.isna() | (p < 0) | (p > 1)).to_numpy())
+    missing = p.isna() if not unscored else pd.Series(False, index=p.index)
+    bad = np.flatnonzero((missing | (p < 0) | (p > 1)).to_numpy())
     if len(bad):
         row = int(bad[0])
         raise InputError(
@@ -187,11 +198,11 @@ def parse_flag(column: pd.Series) -> pd.Series:
 
 
 def target_sites(target_urls: pd.Series, given: pd.Series) -> pd.Series:
-    """The target site of each link: the file's ``target_site`` where filled, otherwise
-    :func:`linkclf.domains.site` of the target URL (the one answer to "which site is this?")."""
+    """The target site of each link: :func:`linkclf.domains.site` of the target URL (the one
+    answer to "which site is this?"); the file's ``target_site`` only where there is no URL."""
     unique = pd.unique(target_urls)
     computed = target_urls.map(dict(zip(unique, map(site, unique), strict=True)))
-    return given.where(given != "", computed).astype(object)
+    return computed.where(computed != "", given).astype(object)
 
 
 @dataclass(frozen=True)
@@ -212,19 +223,30 @@ class Summary:
         return self.n_flagged / self.n_links if self.n_links else 0.0
 
 
-def threshold_text(links: pd.DataFrame, threshold: float | None, given: pd.Series | None) -> str:
-    """The threshold as given, or the interval the flags imply (T is in (max natural, min flagged])."""
+def threshold_text(
+    links: pd.DataFrame,
+    threshold: float | None,
+    given: pd.Series | None,
+    model_threshold: float | None = None,
+) -> str:
+    """The threshold as one number, and where it comes from.
+
+    In order: the threshold passed in; the file's ``threshold`` column (one value); the
+    model's own (``model_threshold``, read from the model directory); otherwise the lowest
+    flagged score, the most the flags reveal (the model's threshold is at most that).
+    """
     if threshold is not None:
         return f"{threshold:g} (given)"
     if given is not None:
         values = pd.to_numeric(given, errors="coerce").dropna().unique()
         if len(values) == 1:
             return f"{values[0]:g} (from the file)"
-    flagged, natural = links.loc[links["flagged"], "p"], links.loc[~links["flagged"], "p"]
+    if model_threshold is not None:
+        return f"{model_threshold:g} (the model's)"
+    flagged = links.loc[links["flagged"], "p"]
     if flagged.empty:
         return "the model's own (no link reached it)"
-    low = f"{natural.max():.4f}" if not natural.empty else "0"
-    return f"the model's own: between {low} and {flagged.min():.4f}"
+    return f"{flagged.min():.4f} (the lowest flagged score; pass --model for the model's own)"
 
 
 def summary(
@@ -232,6 +254,7 @@ def summary(
     threshold: float | None = None,
     given_threshold: pd.Series | None = None,
     models: pd.Series | None = None,
+    model_threshold: float | None = None,
 ) -> Summary:
     """Links, referring domains, targets, flagged share, threshold and first-seen range."""
     seen = links["first_seen"].dropna()
@@ -244,7 +267,7 @@ def summary(
         n_targets=int(sites[sites != ""].nunique()),
         n_flagged=int(links["flagged"].sum()),
         n_flagged_domains=int(links.loc[links["flagged"], "domain"].nunique()),
-        threshold=threshold_text(links, threshold, given_threshold),
+        threshold=threshold_text(links, threshold, given_threshold, model_threshold),
         first_seen=span,
         models=", ".join(names[:3]) if names else "not named in the file",
     )

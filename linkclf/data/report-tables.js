@@ -58,8 +58,10 @@
     input.setAttribute("aria-label", "Filter the rows of the next table");
     var count = document.createElement("span");
     count.className = "note";
-    table.parentNode.insertBefore(input, table);
-    table.parentNode.insertBefore(count, table);
+    // Above the scrolling wrapper, so the box stays in view when a wide table scrolls sideways.
+    var anchor = table.parentNode.classList.contains("scroll") ? table.parentNode : table;
+    anchor.parentNode.insertBefore(input, anchor);
+    anchor.parentNode.insertBefore(count, anchor);
     input.addEventListener("input", function () {
       var query = input.value.trim().toLowerCase();
       var shown = 0;

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname
 from linkclf.report.tables import AUTHORITY_METRICS, anchor_types
 
 #: The rel values that pass no ranking signal (Google, "Evolving nofollow", 2019).
@@ -46,8 +45,9 @@ class Risk:
 def followed(links: pd.DataFrame) -> tuple[pd.Series, bool]:
     """Links that pass ranking signal as far as the export says, and whether it says at all.
 
-    A link is followed unless a rel flag is ``True``. Where the export has no rel column at
-    all (Search Console), every link counts and the second value is ``False``.
+    A link is followed unless a rel flag is ``True`` (a link without rel values counts as
+    followed: it may pass ranking signal). Where the export has no rel column at all (Search
+    Console), every link counts and the second value is ``False``.
     """
     known = [c for c in REL_FLAGS if links[c].notna().any()]
     if not known:
@@ -98,20 +98,21 @@ def top_anchors(links: pd.DataFrame, limit: int = 50) -> pd.DataFrame:
 
 
 def rel_mix(links: pd.DataFrame) -> pd.DataFrame:
-    """Links per rel value (``follow``, ``nofollow``, ``ugc``, ``sponsored``) with flagged counts.
+    """Links per rel value with flagged counts: ``follow`` (every rel flag the export gives is
+    false), ``nofollow``, ``ugc``, ``sponsored``, and ``unknown`` (no rel value for the link).
 
     A link with several rel values counts once per value. Empty when the export has no rel
-    column; a row's missing flag is left out of that value's count, never read as ``False``.
+    column; a missing flag is never read as ``False``.
     """
-    follow, rel_known = followed(links)
-    if not rel_known:
+    known = [c for c in REL_FLAGS if links[c].notna().any()]
+    if not known:
         return pd.DataFrame(columns=["rel", "links", "flagged", "share"])
-    rows = [("follow", follow.to_numpy())]
-    rows += [
-        (col, links[col].fillna(False).to_numpy(dtype=bool))
-        for col in REL_FLAGS
-        if links[col].notna().any()
-    ]
+    values = {col: links[col].fillna(False).to_numpy(dtype=bool) for col in known}
+    any_true = np.logical_or.reduce(list(values.values()))
+    any_known = np.logical_or.reduce([links[col].notna().to_numpy() for col in known])
+    rows = [("follow", any_known & ~any_true)]
+    rows += list(values.items())
+    rows.append(("unknown", ~any_known))
     flagged = links["flagged"].to_numpy()
     table = pd.DataFrame(
         {
@@ -120,8 +121,9 @@ def rel_mix(links: pd.DataFrame) -> pd.DataFrame:
             "flagged": [int((mask & flagged).sum()) for _, mask in rows],
         }
     )
+    table = table[(table["links"] > 0) | (table["rel"] != "unknown")]
     table["share"] = table["links"] / max(len(links), 1)
-    return table
+    return table.reset_index(drop=True)
 
 
 def link_type_mix(links: pd.DataFrame) -> pd.DataFrame:
@@ -243,7 +245,8 @@ def domain_dates(links: pd.DataFrame) -> pd.DataFrame:
             "domain": rows["domain"],
             "first_seen": rows["first_seen"],
             "last_seen": rows["last_seen"],
-            "lost": lost.astype("float64"),  # NaN stays NaN: min() then ignores it
+            # NaN where unknown: min() then ignores it (all known links lost -> 1.0).
+            "lost": lost.astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
             "flagged": rows["flagged"],
             "p": rows["p"],
         }
@@ -297,9 +300,3 @@ def domains_per_month(links: pd.DataFrame) -> pd.DataFrame:
             "lost_flagged": _count(lost_m, lost["flagged"]),
         }
     )
-
-
-def site_hosts(links: pd.DataFrame) -> list[str]:
-    """The target hosts of a site's links (``www.example.nl``, ``shop.example.nl``)."""
-    hosts = pd.unique(links["target_url"].map(hostname))
-    return sorted(h for h in hosts if h)

@@ -274,9 +274,9 @@ def _rel_and_types(links: pd.DataFrame) -> str:
     kinds = profile.link_type_mix(links)
     left = (
         _mix_table(rel, "rel", "rel")
-        + "<p class='note'>follow = no nofollow, ugc or sponsored flag. A link with several rel "
-        "values counts once for each. Links without a rel value in the export are not counted "
-        "as either.</p>"
+        + "<p class='note'>follow = none of nofollow, ugc, sponsored; unknown = the export gives "
+        "no rel value for the link (counted as followed in the profile risk). A link with "
+        "several rel values counts once for each.</p>"
         if not rel.empty
         else "<p>The export has no rel (nofollow / ugc / sponsored) columns.</p>"
     )

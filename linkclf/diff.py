@@ -183,8 +183,8 @@ def _links(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     change = np.select(
         [in_new & ~in_old, in_new & in_old, in_old & ~in_new], ["new", "kept", "lost"], "gone"
     )
-    # The current row describes a link where there is one; a lost link is described by OLD.
-    listed_new = n["source_url"].notna().to_numpy() & in_new
+    # NEW's row describes a link wherever NEW lists it (lost or not); otherwise OLD's.
+    listed_new = n["source_url"].notna().to_numpy()
     cur = n.where(pd.Series(listed_new, index=keys), o, axis=0)
     kept = change == "kept"
     changed = pd.Series("", index=keys, dtype=object)

@@ -691,11 +691,11 @@ def _overview(
         else ""
     )
     base = (
-        f"the {len(baseline.risks)} clean profiles of a SIMULATED set (seed {baseline.seed}, "
-        f"{baseline.n_links:,} links) scored by {esc(baseline.model)}: a figure about the "
-        "simulator, not about real sites"
+        f"Clean profiles here are the {len(baseline.risks)} clean profiles of a SIMULATED set "
+        f"(seed {baseline.seed}, {baseline.n_links:,} links) scored by {esc(baseline.model)}: "
+        "a figure about the simulator, not about real sites."
         if baseline is not None
-        else "no baseline is installed"
+        else "No clean-profile baseline is installed."
     )
     method = (
         "<p class='note'><b>Profile risk</b> = the sum of p_manipulative over the flagged "
@@ -703,8 +703,8 @@ def _overview(
         "that are flagged, each counted by how sure the model is (a flagged link at p = 0.8 "
         "counts 0.8; an unflagged link counts 0). Links with nofollow, ugc or sponsored pass "
         "no ranking signal and are left out; when an export has no rel column every link is "
-        f"counted. <b>Riskier than clean profiles</b>: the share of {base} whose risk is lower. "
-        f"<b>Threshold</b>: {esc(threshold)}.</p>"
+        "counted. <b>Riskier than clean profiles</b>: the share of clean profiles whose risk "
+        f"is lower. {base} <b>Threshold</b>: {esc(threshold)}.</p>"
     )
     return table + more + method
 

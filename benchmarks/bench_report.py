@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from linkclf.report import read_scored_for_report, render_report, tables
 from linkclf.report import profile as site_profile
+from linkclf.report import read_scored_for_report, render_report, tables
 from linkclf.report.candidates import disavow_candidates
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -90,7 +90,9 @@ def _browser_load(page: Path) -> None:
         nav = json.loads(
             browser.eval("JSON.stringify(performance.getEntriesByType('navigation')[0].toJSON())")
         )
-        print(f"{'  navigation: DOMContentLoaded':<30} {nav['domContentLoadedEventEnd'] / 1000:8.2f} s")
+        print(
+            f"{'  navigation: DOMContentLoaded':<30} {nav['domContentLoadedEventEnd'] / 1000:8.2f} s"
+        )
         print(f"{'  navigation: load event end':<30} {nav['loadEventEnd'] / 1000:8.2f} s")
         height = browser.eval("document.body.scrollHeight")
         n_tables = browser.eval("document.querySelectorAll('table.sortable').length")

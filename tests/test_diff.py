@@ -105,7 +105,9 @@ def _history(flagged_per_month: int, months: int = 12) -> pd.DataFrame:
                     "first_seen": day,
                 }
             )
-        rows.append({"source_url": f"https://ok{m}.nl/p", "p_manipulative": "0.1", "first_seen": day})
+        rows.append(
+            {"source_url": f"https://ok{m}.nl/p", "p_manipulative": "0.1", "first_seen": day}
+        )
     return _frame(rows)
 
 

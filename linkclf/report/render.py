@@ -562,10 +562,10 @@ def _changes(diff: Diff | None, limit: int) -> str:
     boxes = "".join(f"<div><b>{v:,}</b>{esc(k)}</div>" for k, v in kpis)
     if diff.bursts:
         burst = diff.bursts[0]
+        # Whole, not cut like a table cell: every number of the rule matters here.
+        line = escape(burst.describe(), quote=True)
         verdict = (
-            f"<p class='alert'>Burst alert: {esc(burst.describe())}</p>"
-            if burst.alert
-            else f"<p>{esc(burst.describe())}</p>"
+            f"<p class='alert'>Burst alert: {line}</p>" if burst.alert else f"<p>{line}</p>"
         )
     elif not diff.scored:
         verdict = "<p>No burst check: the previous export carries no scores.</p>"

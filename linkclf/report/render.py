@@ -564,9 +564,7 @@ def _changes(diff: Diff | None, limit: int) -> str:
         burst = diff.bursts[0]
         # Whole, not cut like a table cell: every number of the rule matters here.
         line = escape(burst.describe(), quote=True)
-        verdict = (
-            f"<p class='alert'>Burst alert: {line}</p>" if burst.alert else f"<p>{line}</p>"
-        )
+        verdict = f"<p class='alert'>Burst alert: {line}</p>" if burst.alert else f"<p>{line}</p>"
     elif not diff.scored:
         verdict = "<p>No burst check: the previous export carries no scores.</p>"
     else:

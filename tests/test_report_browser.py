@@ -8,14 +8,17 @@ proves the check can fail.
 
 from __future__ import annotations
 
+import base64
 import shutil
 import struct
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from linkclf.report import CSP, SECTIONS, read_scored_for_report, render_report
+from tests.chromium import Chromium
 
 PAYLOADS = Path(__file__).resolve().parent / "data" / "report" / "scored_payloads.csv"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -91,9 +94,9 @@ def test_hostile_report_renders_and_runs_nothing(tmp_path: Path) -> None:
 
     dom = _dom(page, tmp_path)
     assert not _ran(dom)
-    assert "<script" not in dom.lower()
+    assert dom.lower().count("<script") == 1  # the report's own sorting script, nothing else
     for name in SECTIONS:
-        assert f"<h2>{name}</h2>" in dom
+        assert f"<h3>{name}</h3>" in dom
     # The payloads are on the page as visible text (escaped again in the serialised DOM).
     assert "&lt;script&gt;var d=document.createElement('div')" in dom
     assert "javascript:document.title='PWNED'" in dom
@@ -107,3 +110,89 @@ def test_hostile_report_renders_and_runs_nothing(tmp_path: Path) -> None:
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1280, 2000)
     assert len(data) > 50_000  # a blank page compresses to a few KB; charts and tables do not
+
+
+def _two_site_export() -> pd.DataFrame:
+    """The payload fixture (bakkerij-devries.nl) plus a second target site with hostile anchors."""
+    first = read_scored_for_report(PAYLOADS)
+    second = first.copy()
+    second["target_url"] = "https://shop.fietsen-janssen.be/racefietsen"
+    second["source_url"] = second["source_url"].str.replace("/post/", "/fiets/", regex=False)
+    return pd.concat([first, second.head(60)], ignore_index=True)
+
+
+def test_two_site_report_in_a_real_browser(tmp_path: Path) -> None:
+    """Sections per site, a table sorted by a real click, a filter typed into, payloads inert,
+    screenshots at 1400 px and at phone width (390 px) under the test's tmp output."""
+    html = render_report(_two_site_export(), title="Two sites <img src=x onerror=alert(1)>")
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    with Chromium(tmp_path / "cdp-profile", width=1400, height=900) as browser:
+        browser.open(page)
+        # The script ran (it marks the page) and nothing else did.
+        assert browser.eval("document.documentElement.classList.contains('js')")
+        assert browser.eval("document.title") == "Two sites <img src=x onerror=alert(1)>"
+        assert browser.eval("document.getElementById('pwned')") is None
+        assert browser.eval("document.querySelectorAll('img, iframe, object, embed').length") == 0
+
+        sites = browser.eval(
+            "Array.from(document.querySelectorAll('section.site'), s => ["
+            " s.querySelector('h2').textContent,"
+            " Array.from(s.querySelectorAll('h3'), h => h.textContent)])"
+        )
+        # Most links first; the fixture's two hostile target URLs make two tiny "sites" of
+        # their own, whose names are shown as the text they are.
+        names = [name for name, _ in sites]
+        assert names[:2] == ["bakkerij-devries.nl", "fietsen-janssen.be"]
+        assert any("onload=" in name for name in names[2:])
+        for _, headings in sites:
+            assert headings == list(SECTIONS)
+        toc = browser.eval("Array.from(document.querySelectorAll('nav.toc a'), a => a.textContent)")
+        assert toc[1:] == names
+
+        # The payload anchors are on the page as text.
+        text = browser.eval("document.body.innerText")
+        assert "<script>var d=document.createElement('div')" in text
+        assert "javascript:document.title='PWNED'" in text
+
+        # Sort the first site's "Top anchors" table by its "links" column: a real mouse click.
+        table = "#site-1-top-anchors table"
+        column = f"{table} thead th:nth-child(3)"
+        read = (
+            f"Array.from(document.querySelectorAll('{table} tbody tr'),"
+            " r => parseFloat(r.cells[2].getAttribute('data-v')))"
+        )
+        browser.click(column)
+        first = browser.eval(read)
+        assert first == sorted(first, reverse=True) and first[0] > first[-1]
+        assert browser.eval(f"document.querySelector('{column}').getAttribute('aria-sort')") == (
+            "descending"
+        )
+        browser.click(column)
+        assert browser.eval(read) == sorted(first)
+
+        # Filter the risky-domains table by typing, as a user would.
+        box = "#site-1-risky-referring-domains input.filter"
+        browser.click(box)
+        browser.call("Input.insertText", {"text": "cheap-links1"})
+        visible = browser.eval(
+            "Array.from(document.querySelectorAll('#site-1-risky-referring-domains tbody tr'))"
+            ".filter(r => !r.hidden).map(r => r.cells[0].textContent)"
+        )
+        assert visible and all("cheap-links1" in v for v in visible)
+
+        shots = {}
+        for label, width, mobile in (("1400", 1400, False), ("390", 390, True)):
+            browser.viewport(width, 900, mobile=mobile)
+            browser.eval("window.scrollTo(0, 0)")
+            # At either width nothing but the wide tables' own scroll boxes is wider than the screen.
+            assert browser.eval("document.documentElement.scrollWidth") <= width
+            shots[label] = browser.screenshot(tmp_path / f"report-{label}px.png")
+        browser.viewport(390, 900, mobile=True)
+        browser.eval("document.querySelector('#site-2').scrollIntoView()")
+        data = base64.b64decode(browser.call("Page.captureScreenshot", {"format": "png"})["data"])
+        (tmp_path / "report-390px-site2.png").write_bytes(data)
+    for label, data in shots.items():
+        width, _ = struct.unpack(">II", data[16:24])
+        assert width == int(label)
+        assert len(data) > 20_000  # text, boxes and tables, not a blank page

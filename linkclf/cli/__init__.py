@@ -31,6 +31,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("check-real", "realdata"),
     ("extract", "extract"),
     ("report", "report"),
+    ("diff", "diff"),
 ]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -31,3 +33,26 @@ def read_scored_for_report(path: str | os.PathLike[str]) -> pd.DataFrame:
             where=name,
         )
     return df
+
+
+def read_model_threshold(
+    model_dir: str | os.PathLike[str], scored: pd.DataFrame | None = None
+) -> float | None:
+    """The threshold in a model directory's ``model.json`` (plain JSON: nothing is loaded or run).
+
+    ``None`` when the directory has no readable ``model.json``, or when ``scored`` names its
+    model (the ``model`` column, ``name@digest``) and the name is not this model's: the
+    threshold of another model would be a wrong number on the page.
+    """
+    path = Path(model_dir) / "model.json"
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        threshold = float(meta["threshold"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    name = str(meta.get("training", {}).get("name", ""))
+    if scored is not None and "model" in scored.columns and name:
+        named = {str(m).split("@", 1)[0] for m in scored["model"].unique() if str(m)}
+        if named and named != {name}:
+            return None
+    return threshold

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.disavow.candidates import prepare_links
+from linkclf.domains import site
 from linkclf.errors import InputError
 
 #: Text columns shown in the report; cells ``linkclf score`` quoted for spreadsheets are
@@ -20,16 +21,41 @@ from linkclf.errors import InputError
 TEXT_COLUMNS = (
     "source_url",
     "target_url",
+    "target_site",
     "anchor",
     "referring_domain",
     "source_title",
     "reasons",
-    "kind",
     "link_type",
     "anchor_type",
+    "source_ip",
 )
+#: The predicted kind: ``predicted_kind`` in newer scored files, ``kind`` in older ones.
+KIND_COLUMNS = ("predicted_kind", "kind")
+#: Link flags: missing when the export does not say (a missing flag is never "false").
+FLAG_COLUMNS = ("nofollow", "ugc", "sponsored", "lost")
+DATE_COLUMNS = ("first_seen", "last_seen")
+#: Vendor authority metrics the report can show, with their display names.
+AUTHORITY_METRICS = {
+    "domain_rating": "Domain Rating (Ahrefs)",
+    "url_rating": "URL Rating (Ahrefs)",
+    "trust_flow": "Trust Flow (Majestic)",
+    "citation_flow": "Citation Flow (Majestic)",
+    "domain_authority": "Domain Authority (Moz)",
+    "page_authority": "Page Authority (Moz) / Page ascore (Semrush)",
+}
 #: Columns the report reads from a scored file; everything else is left alone.
-REPORT_COLUMNS = (*TEXT_COLUMNS, "p_manipulative", "flag", "first_seen", "threshold", "model")
+REPORT_COLUMNS = (
+    *TEXT_COLUMNS,
+    *KIND_COLUMNS,
+    *FLAG_COLUMNS,
+    *DATE_COLUMNS,
+    *AUTHORITY_METRICS,
+    "p_manipulative",
+    "flag",
+    "threshold",
+    "model",
+)
 #: Bins of the score histogram over [0, 1].
 N_BINS = 20
 #: A period (week or month) is a burst when it has at least this many links ...
@@ -62,15 +88,22 @@ def _domains(source_urls: pd.Series, given: pd.Series) -> pd.Series:
 
 
 def prepare(
-    scored: pd.DataFrame, threshold: float | None = None, where: str = "scored links"
+    scored: pd.DataFrame,
+    threshold: float | None = None,
+    where: str = "scored links",
+    *,
+    unscored: bool = False,
 ) -> pd.DataFrame:
-    """Normalise a scored frame: ``p``, ``flagged``, ``domain``, ``week`` and display texts.
+    """Normalise a scored frame: ``p``, ``flagged``, ``domain``, ``site``, flags, dates,
+    authority metrics and display texts.
 
     Parameters
     ----------
     scored : rows written by ``linkclf score`` (columns as text or typed).
     threshold : flag ``p_manipulative >= threshold`` instead of reading the ``flag`` column.
     where : the file name for error messages.
+    unscored : accept links without scores (``linkclf diff`` of raw exports): ``p`` is NaN
+        and nothing is flagged.
 
     Raises
     ------
@@ -78,7 +111,10 @@ def prepare(
         No rows, no ``p_manipulative`` column, a score outside [0, 1], or neither a ``flag``
         column nor a threshold.
     """
-    if "p_manipulative" not in scored.columns:
+    if unscored and "p_manipulative" not in scored.columns:
+        scored = scored.assign(p_manipulative=np.nan, flag="0")
+        threshold = None
+    elif "p_manipulative" not in scored.columns:
         raise InputError(
             expected="a scored CSV with a p_manipulative column",
             found=f"columns {', '.join(map(str, scored.columns[:8])) or 'none'}",
@@ -93,7 +129,8 @@ def prepare(
             where=where,
         )
     p = pd.to_numeric(scored["p_manipulative"], errors="coerce").astype("float64")
-    bad = np.flatnonzero((p.isna() | (p < 0) | (p > 1)).to_numpy())
+    missing = p.isna() if not unscored else pd.Series(False, index=p.index)
+    bad = np.flatnonzero((missing | (p < 0) | (p > 1)).to_numpy())
     if len(bad):
         row = int(bad[0])
         raise InputError(
@@ -122,14 +159,50 @@ def prepare(
             out[col] = display_text(scored[col]).to_numpy()
         else:
             out[col] = ""
+    kind_col = next((c for c in KIND_COLUMNS if c in scored.columns), None)
+    out["kind"] = display_text(scored[kind_col]).to_numpy() if kind_col else ""
     out["domain"] = _domains(out["source_url"], out["referring_domain"])
-    seen = (
-        pd.to_datetime(scored["first_seen"], errors="coerce", utc=True, format="mixed")
-        if "first_seen" in scored.columns
-        else pd.Series(pd.NaT, index=scored.index, dtype="datetime64[ns, UTC]")
-    )
-    out["first_seen"] = seen  # same index; to_numpy() would box every date as an object
+    out["site"] = target_sites(out["target_url"], out["target_site"])
+    for col in FLAG_COLUMNS:
+        out[col] = (
+            parse_flag(scored[col]).to_numpy()
+            if col in scored.columns
+            else pd.array([pd.NA] * len(out), dtype="boolean")
+        )
+    for col in DATE_COLUMNS:
+        # Same index; to_numpy() would box every date as an object.
+        out[col] = (
+            pd.to_datetime(scored[col], errors="coerce", utc=True, format="mixed")
+            if col in scored.columns
+            else pd.Series(pd.NaT, index=scored.index, dtype="datetime64[ns, UTC]")
+        )
+    for col in AUTHORITY_METRICS:
+        out[col] = (
+            pd.to_numeric(scored[col], errors="coerce").astype("float64").to_numpy()
+            if col in scored.columns
+            else np.nan
+        )
     return out.reset_index(drop=True)
+
+
+_FLAG_TEXT = {"true": True, "1": True, "1.0": True, "yes": True}
+_FLAG_TEXT.update({"false": False, "0": False, "0.0": False, "no": False})
+
+
+def parse_flag(column: pd.Series) -> pd.Series:
+    """A flag column as ``boolean``: ``True``/``False`` spellings parsed, anything else missing."""
+    if pd.api.types.is_bool_dtype(column):
+        return column.astype("boolean")
+    text = column.astype("string").str.strip().str.lower()
+    return text.map(_FLAG_TEXT, na_action="ignore").astype("boolean")
+
+
+def target_sites(target_urls: pd.Series, given: pd.Series) -> pd.Series:
+    """The target site of each link: :func:`linkclf.domains.site` of the target URL (the one
+    answer to "which site is this?"); the file's ``target_site`` only where there is no URL."""
+    unique = pd.unique(target_urls)
+    computed = target_urls.map(dict(zip(unique, map(site, unique), strict=True)))
+    return computed.where(computed != "", given).astype(object)
 
 
 @dataclass(frozen=True)
@@ -150,19 +223,30 @@ class Summary:
         return self.n_flagged / self.n_links if self.n_links else 0.0
 
 
-def threshold_text(links: pd.DataFrame, threshold: float | None, given: pd.Series | None) -> str:
-    """The threshold as given, or the interval the flags imply (T is in (max natural, min flagged])."""
+def threshold_text(
+    links: pd.DataFrame,
+    threshold: float | None,
+    given: pd.Series | None,
+    model_threshold: float | None = None,
+) -> str:
+    """The threshold as one number, and where it comes from.
+
+    In order: the threshold passed in; the file's ``threshold`` column (one value); the
+    model's own (``model_threshold``, read from the model directory); otherwise the lowest
+    flagged score, the most the flags reveal (the model's threshold is at most that).
+    """
     if threshold is not None:
         return f"{threshold:g} (given)"
     if given is not None:
         values = pd.to_numeric(given, errors="coerce").dropna().unique()
         if len(values) == 1:
             return f"{values[0]:g} (from the file)"
-    flagged, natural = links.loc[links["flagged"], "p"], links.loc[~links["flagged"], "p"]
+    if model_threshold is not None:
+        return f"{model_threshold:g} (the model's)"
+    flagged = links.loc[links["flagged"], "p"]
     if flagged.empty:
         return "the model's own (no link reached it)"
-    low = f"{natural.max():.4f}" if not natural.empty else "0"
-    return f"the model's own: between {low} and {flagged.min():.4f}"
+    return f"{flagged.min():.4f} (the lowest flagged score; pass --model for the model's own)"
 
 
 def summary(
@@ -170,19 +254,20 @@ def summary(
     threshold: float | None = None,
     given_threshold: pd.Series | None = None,
     models: pd.Series | None = None,
+    model_threshold: float | None = None,
 ) -> Summary:
     """Links, referring domains, targets, flagged share, threshold and first-seen range."""
     seen = links["first_seen"].dropna()
     span = f"{seen.min():%Y-%m-%d} to {seen.max():%Y-%m-%d}" if len(seen) else "not in the file"
     names = sorted({str(m) for m in models if str(m)}) if models is not None else []
-    targets = links["target_url"].str.extract(r"^(?:[a-z]+://)?([^/]+)", expand=False).fillna("")
+    sites = links["site"]
     return Summary(
         n_links=len(links),
         n_domains=int(links["domain"].nunique()),
-        n_targets=int(targets[targets != ""].nunique()),
+        n_targets=int(sites[sites != ""].nunique()),
         n_flagged=int(links["flagged"].sum()),
         n_flagged_domains=int(links.loc[links["flagged"], "domain"].nunique()),
-        threshold=threshold_text(links, threshold, given_threshold),
+        threshold=threshold_text(links, threshold, given_threshold, model_threshold),
         first_seen=span,
         models=", ".join(names[:3]) if names else "not named in the file",
     )

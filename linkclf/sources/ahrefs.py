@@ -52,7 +52,12 @@ def _finish(cols: Columns, out: dict[str, pd.Series]) -> None:
         placement[flag.fillna(False).to_numpy(dtype=bool)] = "content"
         placement[(~flag.fillna(True)).to_numpy(dtype=bool)] = "unknown"
         out["placement"] = placement
-    lost_cols = [c for c in (cols.get("Lost"), cols.get("Lost status")) if c is not None]
+    # "Lost" is a date, "Lost status" / the API's lost_reason a reason: any of them set = lost.
+    lost_cols = [
+        c
+        for c in (cols.get("Lost"), cols.get("Lost status"), cols.get("lost_reason"))
+        if c is not None
+    ]
     if lost_cols:
         lost = v.parse_flag(lost_cols[0])
         for extra in lost_cols[1:]:

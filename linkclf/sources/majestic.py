@@ -47,7 +47,12 @@ def _finish(cols: Columns, out: dict[str, pd.Series]) -> None:
         for kind in reversed(list(flags)):
             link_type[flags[kind].to_numpy(dtype=bool)] = kind
         out["link_type"] = link_type
-    lost_cols = [c for c in (cols.get("FlagDeleted"), cols.get("DateLost")) if c is not None]
+    # The newer API adds DateLost and ReasonLost next to FlagDeleted: any of them set = lost.
+    lost_cols = [
+        c
+        for c in (cols.get("FlagDeleted"), cols.get("DateLost"), cols.get("ReasonLost"))
+        if c is not None
+    ]
     if lost_cols:
         lost = v.parse_flag(lost_cols[0])
         for extra in lost_cols[1:]:

@@ -10,7 +10,10 @@ A reason is only ever given for a feature that
 
 * pushes the row's score towards manipulative (a positive TreeSHAP contribution),
 * has a value on the manipulative side of its cut (``direction`` +1: above ``cut``; -1: below;
-  0: the feature has no reading of its own, e.g. an embedding dimension, and the push decides),
+  0: the feature has no reading of its own, e.g. an embedding dimension, and the push decides;
+  cuts were set where the simulated training data's manipulative links lie beyond them clearly
+  more often than its natural ones, and a phrase that would be false of many natural links,
+  such as "this domain repeats one anchor" for a one-link domain, is not given at all),
 * and has every input column present on that row: a missing value is never evidence.
 """
 
@@ -101,7 +104,7 @@ def _declare() -> list[Feature]:
         f("anchor_image", "anchor", +1, 0.5, "image link without alt text", ("link_type",)),
         f("anchor_empty", "anchor", +1, 0.5, "link with no anchor text", ("anchor",)),
         f("anchor_other", "anchor", +1, 0.5, "unusual anchor text", _ANCHOR),
-        f("anchor_length", "anchor", +1, 40, "long anchor text ({v} characters)", ("anchor",)),
+        f("anchor_length", "anchor", 0, 0.5, None, ("anchor",)),
         f("anchor_words", "anchor", +1, 4, "anchor of {v} words", ("anchor",)),
         f("anchor_digit_share", "anchor", +1, 0.2, "digits in the anchor text", ("anchor",)),
         # -- rel: what the link tells search engines
@@ -214,7 +217,7 @@ def _declare() -> list[Feature]:
             "source_traffic",
             "authority",
             -1,
-            100,
+            10,
             "source site has little organic traffic ({v}/month)",
             ("source_traffic",),
         ),
@@ -263,11 +266,12 @@ def _declare() -> list[Feature]:
             ("placement",),
         ),
         f(
+            # 1.0 for every single-link domain too: not a statement a user can read as evidence.
             "domain_same_anchor_share",
             "profile_domain",
             +1,
             0.5,
-            "this domain repeats one anchor",
+            None,
             ("anchor",),
         ),
         # -- profile_target: the target site's whole profile in the input
@@ -277,7 +281,7 @@ def _declare() -> list[Feature]:
             "target_exact_share",
             "profile_target",
             +1,
-            0.1,
+            0.15,
             "the target's profile is heavy in exact-match anchors",
             _ANCHOR,
         ),
@@ -293,16 +297,17 @@ def _declare() -> list[Feature]:
             "target_brand_share",
             "profile_target",
             -1,
-            0.3,
+            0.2,
             "few brand anchors in the target's profile",
             _ANCHOR,
         ),
         f("target_generic_share", "profile_target", 0, 0.5, None, _ANCHOR),
         f("target_naked_url_share", "profile_target", 0, 0.5, None, _ANCHOR),
         f(
+            # Natural brand anchors are shared by many domains too: no direction of its own.
             "same_anchor_domains",
             "profile_target",
-            +1,
+            0,
             3,
             "same anchor used by {v} referring domains",
             _ANCHOR,
@@ -311,7 +316,7 @@ def _declare() -> list[Feature]:
             "burst_share",
             "profile_target",
             +1,
-            0.2,
+            0.03,
             "first seen in a burst of new links",
             ("first_seen",),
         ),

@@ -169,6 +169,15 @@ def train(
     paths = list(data_paths or cfg["data"]["paths"])
     data = load_labelled(paths, reviews or ())
     progress(f"read {len(data):,} labelled links from {len(paths)} file(s)")
+    # -- vendor column sets (issue 10; linkclf.datasets.columnsets) ---------------------------
+    # data.column_sets = ["ahrefs", "gsc", ...]: every profile as each vendor's export would
+    # give it; copies share their referring domain, so the grouped split keeps them together.
+    from linkclf.datasets import columnsets
+
+    if cfg["data"].get("column_sets"):
+        data = columnsets.expand_column_sets(data, list(cfg["data"]["column_sets"]))
+        progress(f"{len(data):,} rows under column sets {cfg['data']['column_sets']}")
+    # ------------------------------------------------------------------------------------------
     split = cfg["split"]
     train_m, valid_m, test_m = grouped_three_way(
         data,
@@ -182,7 +191,7 @@ def train(
         f"fitting features on {int(train_m.sum()):,} training links (embedder {embedder.name})"
     )
     features.fit(data[train_m])
-    X = features.transform(data)
+    X = columnsets.transform_by_column_set(features.transform, data)  # one export per set
     progress(f"{X.shape[1]} features for {len(X):,} links in {time.time() - started:.0f}s")
 
     if dask:
@@ -200,6 +209,14 @@ def train(
         f"test (grouped by domain): ROC-AUC {metrics['test']['roc_auc']:.3f}, "
         f"PR-AUC {metrics['test']['pr_auc']:.3f}, threshold {model.threshold_:.3f}"
     )
+    for set_name, in_set in columnsets.column_set_masks(data).items():  # issue 10
+        sel = test_m & in_set
+        metrics[f"column_set_{set_name}"] = split_metrics(
+            data[sel], y[sel], p_test[in_set[test_m]], model.threshold_, cfg, ci=False
+        )["test"]
+        progress(
+            f"column set {set_name}: ROC-AUC {metrics[f'column_set_{set_name}']['roc_auc']:.3f}"
+        )
     if cfg["evaluation"].get("ablation", True):
         ablated = fit_on_masks(features, X, data, train_m, valid_m, cfg, exclude=EMBEDDING_FAMILIES)
         pa = ablated.predict_proba(X[test_m])

@@ -30,14 +30,18 @@ class Scenario:
     anchors : weights over :data:`ANCHOR_TYPES`.
     relation : weights over the source page's topic: "same" niche as the target, "other"
         target niche, "spam" niche (casino, crypto, pharma, loans, seo).
-    context : weights over "text" (sentences), "list" (short item text), "comment",
-        "stuffed" (keyword stuffing), "none" (a link chain: no text around).
+    context : weights over "text" (sentences on both sides), "text_left" / "text_right" (the
+        link ends / opens a sentence: words on one side), "list" (short item text), "comment",
+        "stuffed" (keyword stuffing), "template" (a short label such as "Our partners:", or
+        nothing), "none" (a link chain: no text around).
     placement : weights over schema placements.
     nofollow, ugc, sponsored : flag probabilities.
     pages : (p, cap): pages per referring domain ~ geometric(p) capped; sitewide repetition.
     sitewide : probability the vendor marks the link sitewide.
     outbound : (log-mean, log-sd) of external links on the source page.
     same_language : probability the source page is in the target's language.
+    disclosure : probability the page says it is sponsored ("in samenwerking met", "Anzeige")
+        in the text before the link (and, half of those, in the title).
     """
 
     name: str
@@ -56,6 +60,7 @@ class Scenario:
     sitewide: float
     outbound: tuple[float, float]
     same_language: float
+    disclosure: float = 0.0
 
 
 def _w(**weights: float) -> Weighted[str]:
@@ -79,21 +84,21 @@ NATURAL = (
     Scenario("editorial", "natural", 0, "blog", "article",
              _anchors(0.34, 0.1, 0.16, 0.15, 0.13, 0.07, 0.05),
              _w(same=0.72, other=0.26, spam=0.02),
-             _w(text=0.86, list=0.06, none=0.08),
+             _w(text=0.62, text_left=0.1, text_right=0.08, list=0.08, none=0.12),
              _w(content=0.9, sidebar=0.03, unknown=0.07),
-             0.08, 0, 0, (0.6, 6), 0.02, (2.8, 0.8), 0.9),
+             0.08, 0, 0, (0.6, 6), 0.02, (2.8, 0.8), 0.8, 0.01),
     Scenario("citation", "natural", 0, "org", "article",
              _anchors(0.35, 0.06, 0.1, 0.18, 0.26, 0, 0.05),
              _w(same=0.6, other=0.4),
-             _w(text=0.75, list=0.15, none=0.1),
+             _w(text=0.55, text_left=0.1, text_right=0.07, list=0.15, none=0.13),
              _w(content=0.88, unknown=0.12),
-             0.18, 0, 0, (0.7, 5), 0.01, (3.2, 0.9), 0.85),
+             0.18, 0, 0, (0.7, 5), 0.01, (3.2, 0.9), 0.75),
     Scenario("news", "natural", 0, "news", "news",
              _anchors(0.5, 0.07, 0.12, 0.08, 0.19, 0, 0.04),
              _w(same=0.45, other=0.55),
-             _w(text=0.94, none=0.06),
+             _w(text=0.7, text_left=0.12, text_right=0.1, none=0.08),
              _w(content=0.94, unknown=0.06),
-             0.25, 0, 0, (0.55, 6), 0.01, (3, 0.7), 0.92),
+             0.25, 0, 0, (0.55, 6), 0.01, (3, 0.7), 0.85, 0.01),
     Scenario("resource", "natural", 0, "org", "resource",
              _anchors(0.44, 0.09, 0.16, 0.02, 0.26, 0, 0.03),
              _w(same=0.75, other=0.25),
@@ -103,9 +108,9 @@ NATURAL = (
     Scenario("brand_mention", "natural", 0, "blog", "article",
              _anchors(0.76, 0.02, 0.04, 0.02, 0.16, 0, 0),
              _w(same=0.5, other=0.48, spam=0.02),
-             _w(text=0.95, none=0.05),
+             _w(text=0.7, text_left=0.12, text_right=0.13, none=0.05),
              _w(content=0.92, unknown=0.08),
-             0.1, 0, 0, (0.7, 4), 0.01, (2.7, 0.8), 0.9),
+             0.1, 0, 0, (0.7, 4), 0.01, (2.7, 0.8), 0.8, 0.02),
     Scenario("ugc", "natural", 0, "forum", "forum",
              _anchors(0.22, 0.14, 0.14, 0.18, 0.32, 0, 0),
              _w(same=0.75, other=0.25),
@@ -121,15 +126,23 @@ NATURAL = (
     Scenario("sponsored_marked", "natural", 0, "blog", "article",
              _anchors(0.3, 0.3, 0.24, 0.06, 0.05, 0.05, 0),
              _w(same=0.55, other=0.4, spam=0.05),
-             _w(text=0.8, none=0.2),
+             _w(text=0.65, text_left=0.1, text_right=0.05, none=0.2),
              _w(content=0.6, sidebar=0.25, header=0.05, unknown=0.1),
-             0.45, 0, 1, (0.8, 4), 0.08, (3.1, 0.8), 0.9),
+             0.45, 0, 1, (0.8, 4), 0.08, (3.1, 0.8), 0.85, 0.6),
     Scenario("blogroll", "natural", 0, "blog", "any",
              _anchors(0.58, 0.13, 0.1, 0.03, 0.11, 0.05, 0),
              _w(same=0.7, other=0.3),
-             _w(none=0.85, list=0.15),
+             _w(template=0.7, none=0.15, list=0.15),
              _w(footer=0.5, sidebar=0.45, nav=0.05),
              0.05, 0, 0, (0.3, 30), 0.8, (2.9, 0.7), 0.92),
+    # Template links: sponsor boxes, footer credits ("site by"), partner logos, share and
+    # related widgets. On real pages most outbound links sit outside the article body.
+    Scenario("template", "natural", 0, "org", "any",
+             _anchors(0.5, 0.04, 0.04, 0.07, 0.15, 0.2, 0),
+             _w(same=0.6, other=0.4),
+             _w(template=0.8, none=0.15, list=0.05),
+             _w(footer=0.35, sidebar=0.3, nav=0.15, header=0.05, content=0.15),
+             0.15, 0, 0.03, (0.25, 40), 0.6, (3.3, 0.8), 0.8),
 )
 # fmt: on
 
@@ -141,27 +154,27 @@ MANIPULATIVE = (
     Scenario("paid", "paid", 1, "blog", "article",
              _anchors(0.15, 0.44, 0.26, 0.03, 0.05, 0.05, 0.02),
              _w(same=0.35, other=0.35, spam=0.3),
-             _w(text=0.72, stuffed=0.13, none=0.15),
+             _w(text=0.6, text_left=0.08, text_right=0.04, stuffed=0.13, none=0.15),
              _w(content=0.75, sidebar=0.15, footer=0.05, unknown=0.05),
-             0.04, 0, 0, (0.85, 3), 0.05, (3.3, 0.8), 0.75),
+             0.04, 0, 0, (0.85, 3), 0.05, (3.6, 0.8), 0.75, 0.2),
     Scenario("paid_highauth", "paid", 1, "news", "news",
              _anchors(0.22, 0.38, 0.3, 0.05, 0.05, 0, 0),
              _w(same=0.2, other=0.8),
-             _w(text=0.9, none=0.1),
+             _w(text=0.75, text_left=0.1, text_right=0.05, none=0.1),
              _w(content=0.9, sidebar=0.1),
-             0.06, 0, 0, (0.9, 2), 0.02, (3.1, 0.6), 0.85),
+             0.06, 0, 0, (0.9, 2), 0.02, (3.4, 0.6), 0.85, 0.35),
     Scenario("pbn", "pbn", 1, "pbn", "article",
              _anchors(0.26, 0.38, 0.2, 0.05, 0.07, 0.03, 0.01),
              _w(same=0.4, other=0.3, spam=0.3),
-             _w(text=0.6, stuffed=0.25, none=0.15),
+             _w(text=0.5, text_left=0.07, text_right=0.03, stuffed=0.25, none=0.15),
              _w(content=0.95, sidebar=0.05),
              0.03, 0, 0, (0.8, 3), 0.03, (2.5, 0.9), 0.7),
     Scenario("guest_post", "guest_post", 1, "blog", "guest",
              _anchors(0.16, 0.42, 0.3, 0.02, 0.05, 0.03, 0.02),
              _w(same=0.5, other=0.4, spam=0.1),
-             _w(text=0.85, stuffed=0.1, none=0.05),
+             _w(text=0.72, text_left=0.08, text_right=0.05, stuffed=0.1, none=0.05),
              _w(content=0.97, unknown=0.03),
-             0.08, 0, 0, (0.9, 2), 0.01, (3, 0.7), 0.75),
+             0.08, 0, 0, (0.9, 2), 0.01, (3, 0.7), 0.75, 0.08),
     Scenario("exchange", "exchange", 1, "blog", "partners",
              _anchors(0.52, 0.17, 0.1, 0.05, 0.1, 0.06, 0),
              _w(same=0.35, other=0.45, spam=0.2),
@@ -183,7 +196,7 @@ MANIPULATIVE = (
     Scenario("sitewide", "sitewide", 1, "spam", "any",
              _anchors(0.3, 0.4, 0.15, 0.05, 0.05, 0.05, 0),
              _w(same=0.1, other=0.4, spam=0.5),
-             _w(none=0.7, stuffed=0.2, list=0.1),
+             _w(template=0.35, none=0.35, stuffed=0.2, list=0.1),
              _w(footer=0.55, sidebar=0.35, header=0.05, nav=0.05),
              0.08, 0, 0, (0.16, 60), 0.85, (3.4, 0.8), 0.6),
     Scenario("injected", "injected", 1, "hacked", "article",
@@ -201,7 +214,7 @@ BY_NAME = {s.name: s for s in NATURAL + MANIPULATIVE}
 NATURAL_MIX = Weighted([
     ("editorial", .30), ("citation", .09), ("news", .12), ("resource", .10),
     ("brand_mention", .12), ("ugc", .10), ("quality_directory", .06),
-    ("sponsored_marked", .05), ("blogroll", .045),
+    ("sponsored_marked", .05), ("blogroll", .045), ("template", .10),
 ])  # fmt: skip
 
 #: Profile -> (share of referring domains that are manipulative, which scenarios).
@@ -258,5 +271,5 @@ PROFILE_MIX = Weighted([("clean", 0.55), ("past_scheme", 0.30), ("negative_seo",
 MISTAKEN_KIND = {
     "editorial": "paid", "citation": "paid", "news": "paid", "resource": "exchange",
     "brand_mention": "paid", "ugc": "comment_spam", "quality_directory": "directory",
-    "sponsored_marked": "paid", "blogroll": "sitewide",
+    "sponsored_marked": "paid", "blogroll": "sitewide", "template": "sitewide",
 }  # fmt: skip

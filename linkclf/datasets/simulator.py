@@ -22,7 +22,7 @@ import pandas as pd
 
 from linkclf.datasets import scenarios as sc
 from linkclf.datasets.draws import Draws, Weighted
-from linkclf.datasets.text import SPAMMY_TLDS, Writer, capitalise, slug
+from linkclf.datasets.text import SPAMMY_TLDS, Writer, capitalise, disclose, slug
 from linkclf.datasets.vocab import LANGUAGES
 from linkclf.errors import ConfigError
 from linkclf.schema import conform
@@ -55,9 +55,24 @@ _SECTIONS = {
 }
 _HOSTED = ("blogspot.com", "wordpress.com", "wixsite.com", "weebly.com")
 
-# Vendor coverage: not every tool gives every metric, and small or new sites are more often
-# missing from an index. Shares of rows WITH the metric block, for ordinary / spammy sources.
-_COVERAGE = {"ahrefs": (0.88, 0.78), "majestic": (0.55, 0.42), "moz": (0.5, 0.4)}
+# Every vendor metric is on every row: which metrics an export carries is a property of the
+# export (linkclf.datasets.columnsets renders a profile under each vendor's column set), never of
+# the link. A per-row gap that is more common on spam would teach a model that "missing" means
+# "spam" (issue 10).
+
+#: Permalink styles of article pages, one per referring site (its CMS setting), drawn from the
+#: SAME table for natural and manipulative sites so a URL shape is never a label artifact.
+#: Shares set from the real article pages' URLs (datasets/README.md, real vs simulated table).
+PERMALINKS = Weighted([
+    ("slug_slash", 0.22),       # /some-slug/ (WordPress "post name")
+    ("slug", 0.13),             # /some-slug (Ghost, Medium, many news CMSs)
+    ("slug_id", 0.10),          # /some-slug-123456 or /123456-some-slug
+    ("section_slug", 0.13),     # /section/some-slug(.html)
+    ("section_slug_id", 0.15),  # /section/some-slug-123456(.html)
+    ("date_slug", 0.17),        # /2019/11/18/some-slug/
+    ("date_html", 0.05),        # /2019/11/some-slug.html
+    ("query", 0.05),            # /article.php?id=123
+])  # fmt: skip
 
 # Logit-normal (mean, sd) of Domain Rating by site type.
 _DR = {
@@ -93,6 +108,7 @@ class Domain:
     traffic: float
     spam_score: float
     base: str = ""  # scheme://[www.]host: one per site, as real sites redirect to one form
+    permalink: str = "slug_slash"  # URL style of its articles (PERMALINKS)
 
 
 @dataclass
@@ -200,15 +216,19 @@ class _World:
         ratio = d.logit_normal(-0.3 if spammy else 0.6, 0.9, 1.0)
         tf = cf * ratio
         da = min(100.0, max(1.0, dr + 8 * d.z()))
-        if spammy and d.chance(0.4):
+        # Organic traffic follows authority; most small sites, natural or not, have none.
+        if d.chance(0.75 - 0.6 * dr / 100):
             traffic = 0.0
         else:
-            traffic = round(d.lognormal(dr / (22 if spammy else 11), 1.4))
+            traffic = round(d.lognormal(dr / 14, 1.4))
         spam_score = d.logit_normal(-0.4 if spammy else -1.6, 1.2)
         scheme = "http" if d.chance(0.3 if spammy else 0.08) else "https"
         www = "www." if (host.count(".") == 1 and d.chance(0.5)) else ""
         base = f"{scheme}://{www}{host}"
-        dom = Domain(host, lang, niche, site, ip, dr, cf, tf, da, traffic, spam_score, base)
+        permalink = d.weighted(PERMALINKS)
+        dom = Domain(
+            host, lang, niche, site, ip, dr, cf, tf, da, traffic, spam_score, base, permalink
+        )
         self.registry[host] = dom
         return dom
 
@@ -386,8 +406,6 @@ def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
         return f"{base}/"
     if page == "about":
         return f"{base}/{d.pick(('about', 'contact', 'info', 'team'))}"
-    if page == "news":
-        return f"{base}/{d.pick(pw['news'])}/{s}-{d.integer(100000, 9999999)}"
     if page == "resource":
         return f"{base}/{d.pick(pw['resource'])}/" + (s if d.chance(0.5) else "")
     if page == "forum":
@@ -406,9 +424,31 @@ def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
         return f"{base}/{d.pick(pw['guest'])}/{s}"
     if page == "partners":
         return f"{base}/{d.pick(pw['partners'])}"
-    if d.chance(0.5):
-        return f"{base}/{d.integer(2012, 2025)}/{d.integer(1, 12):02d}/{s}/"
-    return f"{base}/{d.pick(pw['blog'])}/{s}"
+    section = d.pick(pw["news"] if page == "news" else pw["blog"])
+    return f"{base}{_permalink(d, dom.permalink, s, section)}"
+
+
+def _permalink(d: Draws, style: str, s: str, section: str) -> str:
+    """The path of an article page in a site's permalink style."""
+    n = d.integer(1000, 9999999)
+    ext = ".html" if d.chance(0.3) else ""
+    if style == "slug_slash":
+        return f"/{s}/"
+    if style == "slug":
+        return f"/{s}"
+    if style == "slug_id":
+        return f"/{s}-{n}" if d.chance(0.7) else f"/{n}-{s}"
+    if style == "section_slug":
+        return f"/{section}/{s}{ext}" + ("/" if not ext and d.chance(0.4) else "")
+    if style == "section_slug_id":
+        return f"/{section}/{s}-{n}{ext}" if d.chance(0.7) else f"/{section}/{n}/{s}{ext}"
+    year, month = d.integer(2012, 2025), d.integer(1, 12)
+    if style == "date_slug":
+        day = f"/{d.integer(1, 28):02d}" if d.chance(0.5) else ""
+        return f"/{year}/{month:02d}{day}/{s}/"
+    if style == "date_html":
+        return f"/{year}/{month:02d}/{s}.html"
+    return f"/{d.pick(('index.php', 'article.php', 'news.php', ''))}?{d.pick(('id', 'p'))}={n}"
 
 
 _TITLE_PAGE = {"guest": "guest", "partners": "resource", "about": "home", "home": "home"}
@@ -477,8 +517,12 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
             stuff_writer = target_writer if stuff_niche == target.niche else writer
             focus = topic if (niche == target.niche and dom.lang == target.lang) else ""
             left, right = writer.context(mode, niche, stuff_niche, stuff_writer, focus)
+            disclosed = d.chance(scen.disclosure)
+            if disclosed:
+                left = disclose(left, d.pick(writer.v.DISCLOSURES))
             fixed = {"anchor_type": anchor_type, "t_url": t_url, "anchor": anchor,
-                     "left": left, "right": right, "topic": topic}  # fmt: skip
+                     "left": left, "right": right, "topic": topic,
+                     "disclosed": disclosed}  # fmt: skip
             if not template:
                 placement = d.weighted(scen.placement)
         page = scen.page
@@ -488,6 +532,9 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
             page = "article"
         focus = str(fixed["topic"]) if (niche == target.niche and dom.lang == target.lang) else ""
         title, core = _title(world, dom, page, niche, focus)
+        if fixed["disclosed"] and d.chance(0.5):  # "Advertorial: ...", "Anzeige: ..."
+            labels = [p for p in writer.v.DISCLOSURES if p.endswith(".")]
+            title = f"{d.pick(labels)[:-1]}: {title}"
         source_url = _source_url(world, dom, page, core)
         anchor_type = str(fixed["anchor_type"])
         link_type = "image" if anchor_type == "image" else "text"
@@ -535,26 +582,22 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
 
 
 def _metrics(d: Draws, dom: Domain, scen: sc.Scenario) -> dict[str, float]:
-    nan = float("nan")
-    spammy = dom.site in _SPAMMY_SITES
-    has = {name: d.chance(cover[1] if spammy else cover[0]) for name, cover in _COVERAGE.items()}
+    """Every vendor metric of the row: present on every row (column sets remove whole columns)."""
     ur = min(100.0, max(0.0, dom.dr * (0.15 + 0.5 * d.u()) + 3 * d.z()))
     pa = min(100.0, max(1.0, dom.da * (0.4 + 0.5 * d.u()) + 4 * d.z()))
     external = round(d.lognormal(*scen.outbound))
     internal = round(d.lognormal(3.6, 0.7))
     return {
-        "domain_rating": round(dom.dr, 1) if has["ahrefs"] else nan,
-        "url_rating": round(ur, 1) if has["ahrefs"] else nan,
-        "source_traffic": float(dom.traffic) if has["ahrefs"] else nan,
-        "external_links": float(external) if (has["ahrefs"] or d.chance(0.5)) else nan,
-        "internal_links": float(internal) if d.chance(0.6) else nan,
-        "trust_flow": float(round(dom.tf)) if has["majestic"] else nan,
-        "citation_flow": float(round(dom.cf)) if has["majestic"] else nan,
-        "domain_authority": float(round(dom.da)) if has["moz"] else nan,
-        "page_authority": float(round(pa)) if has["moz"] else nan,
-        "vendor_spam_score": float(round(dom.spam_score))
-        if (has["moz"] and d.chance(0.7))
-        else nan,
+        "domain_rating": round(dom.dr, 1),
+        "url_rating": round(ur, 1),
+        "source_traffic": float(dom.traffic),
+        "external_links": float(external),
+        "internal_links": float(internal),
+        "trust_flow": float(round(dom.tf)),
+        "citation_flow": float(round(dom.cf)),
+        "domain_authority": float(round(dom.da)),
+        "page_authority": float(round(pa)),
+        "vendor_spam_score": float(round(dom.spam_score)),
     }
 
 

@@ -797,3 +797,20 @@ PATH_WORDS = {
     "partners": ("partner", "links.html", "linkpartner", "freunde", "linktausch"),
     "profile": ("mitglied", "profil", "benutzer", "mitglieder"),
 }
+
+DISCLOSURES = (
+    "Anzeige.",
+    "Dieser Beitrag entstand in Kooperation mit",
+    "Werbung.",
+    "Gesponserter Beitrag von",
+    "In Zusammenarbeit mit",
+    "Dieser Artikel enthält Werbung für",
+)
+TEMPLATE_TEXT = (
+    "Unsere Partner:",
+    "Mit Dank an",
+    "Unterstützt von",
+    "Webdesign:",
+    "Folgen Sie uns",
+    "Mehr zum Thema",
+)

@@ -805,3 +805,13 @@ PATH_WORDS = {
     "partners": ("partners", "links.html", "link-partners", "friends", "links-exchange"),
     "profile": ("member", "profile", "user", "members"),
 }
+
+DISCLOSURES = (
+    "This is a sponsored post written in partnership with",
+    "Sponsored post.",
+    "Advertorial.",
+    "This article contains a paid link to",
+    "In partnership with",
+    "Brought to you by",
+)
+TEMPLATE_TEXT = ("Our partners:", "Thanks to", "Sponsored by", "Site by", "Follow us", "Related:")

@@ -797,3 +797,20 @@ PATH_WORDS = {
     "partners": ("partners", "links.html", "linkpartners", "vrienden", "linkruil"),
     "profile": ("lid", "profiel", "gebruiker", "leden"),
 }
+
+DISCLOSURES = (
+    "Dit artikel is geschreven in samenwerking met",
+    "Advertorial.",
+    "Gesponsord bericht.",
+    "In samenwerking met",
+    "Dit bericht bevat een gesponsorde link naar",
+    "Deze blog is mede mogelijk gemaakt door",
+)
+TEMPLATE_TEXT = (
+    "Onze partners:",
+    "Met dank aan",
+    "Gesponsord door",
+    "Website door",
+    "Volg ons",
+    "Lees ook",
+)

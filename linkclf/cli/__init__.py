@@ -28,6 +28,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("explain", "explain"),
     ("simulate", "simulate"),
     ("check-real", "realdata"),
+    ("extract", "extract"),
     ("report", "report"),
 ]
 

@@ -64,14 +64,15 @@ _HOSTED = ("blogspot.com", "wordpress.com", "wixsite.com", "weebly.com")
 #: SAME table for natural and manipulative sites so a URL shape is never a label artifact.
 #: Shares set from the real article pages' URLs (datasets/README.md, real vs simulated table).
 PERMALINKS = Weighted([
-    ("slug_slash", 0.22),       # /some-slug/ (WordPress "post name")
-    ("slug", 0.13),             # /some-slug (Ghost, Medium, many news CMSs)
-    ("slug_id", 0.10),          # /some-slug-123456 or /123456-some-slug
-    ("section_slug", 0.13),     # /section/some-slug(.html)
-    ("section_slug_id", 0.15),  # /section/some-slug-123456(.html)
-    ("date_slug", 0.17),        # /2019/11/18/some-slug/
-    ("date_html", 0.05),        # /2019/11/some-slug.html
-    ("query", 0.05),            # /article.php?id=123
+    ("slug_slash", 0.09),       # /some-slug/ (WordPress "post name")
+    ("slug", 0.04),             # /some-slug (Ghost, Medium, many news CMSs)
+    ("slug_id", 0.05),          # /some-slug-123456 or /123456-some-slug
+    ("section_slug", 0.08),     # /section/some-slug(.html)
+    ("section_slug_id", 0.16),  # /section/some-slug-123456(.html)
+    ("section_deep", 0.18),     # /section/sub/some-slug-123456(.html)
+    ("date_slug", 0.32),        # /2019/11/18/some-slug/
+    ("date_html", 0.06),        # /2019/11/some-slug.html
+    ("query", 0.02),            # /article.php?id=123
 ])  # fmt: skip
 
 # Logit-normal (mean, sd) of Domain Rating by site type.
@@ -377,11 +378,11 @@ def _anchor(world: _World, anchor_type: str, target: Target, topic: str, src_lan
     topic = topic or d.pick(v.NICHES[target.niche]["topics"])
     if anchor_type == "brand":
         r = d.u()
-        if r < 0.5:
+        if r < 0.7:
             return target.brand
-        if r < 0.65:
+        if r < 0.85:
             return target.brand.lower()
-        return target.domain if r < 0.9 else f"www.{target.domain}"
+        return target.domain if r < 0.97 else f"www.{target.domain}"
     if anchor_type == "exact":
         return w.fill(d.pick(v.MONEY), target.niche, topic=topic).lower()
     if anchor_type == "partial":
@@ -439,7 +440,9 @@ def _permalink(d: Draws, style: str, s: str, section: str) -> str:
     if style == "slug_id":
         return f"/{s}-{n}" if d.chance(0.7) else f"/{n}-{s}"
     if style == "section_slug":
-        return f"/{section}/{s}{ext}" + ("/" if not ext and d.chance(0.4) else "")
+        return f"/{section}/{s}{ext}" + ("/" if not ext and d.chance(0.6) else "")
+    if style == "section_deep":
+        return f"/{section}/{d.pick(('story', 'article', 'a', 'detail', 'local'))}/{s}-{n}{ext}"
     if style == "section_slug_id":
         return f"/{section}/{s}-{n}{ext}" if d.chance(0.7) else f"/{section}/{n}/{s}{ext}"
     year, month = d.integer(2012, 2025), d.integer(1, 12)

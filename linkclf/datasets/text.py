@@ -117,7 +117,9 @@ class Writer:
         if mode == "text_right":  # the link opens a sentence or paragraph: words on the right
             return "", _head(f"{d.pick(v.TRAILS).lstrip('.')} {self.sentence(niche)}".strip())
         if mode == "template":  # footer credit, sponsor box, share bar: a label at most
-            return (d.pick(v.TEMPLATE_TEXT) if d.chance(0.35) else ""), ""
+            if d.chance(0.08):  # a sponsor box or credit line with a few words on each side
+                return d.pick(v.TEMPLATE_TEXT), _head(d.pick(v.TRAILS).lstrip(". "), 40)
+            return (d.pick(v.TEMPLATE_TEXT) if d.chance(0.12) else ""), ""
         if mode == "list":
             return "", _head(self.sentence(niche, focus)) if d.chance(0.7) else ""
         if mode == "comment":

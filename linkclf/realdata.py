@@ -76,13 +76,16 @@ class Metric:
 def locate(data_dir: str | os.PathLike[str] | None = None) -> Path | None:
     """The real-data folder if it exists, else None.
 
-    ``data_dir`` when given; otherwise ``../shared/data/real`` from the working directory
-    (the project root), then beside the source checkout this module was imported from.
+    ``data_dir`` when given; otherwise ``$LINKCLF_REAL_DATA`` when set, then
+    ``../shared/data/real`` from the working directory (the project root), then beside the
+    source checkout this module was imported from.
     """
     if data_dir is not None:
         candidates = [Path(data_dir)]
     else:
-        candidates = [Path.cwd().parent / "shared" / "data" / "real", DEFAULT_DATA_DIR]
+        env = os.environ.get("LINKCLF_REAL_DATA")
+        candidates = [Path(env)] if env else []
+        candidates += [Path.cwd().parent / "shared" / "data" / "real", DEFAULT_DATA_DIR]
     return next((p for p in candidates if (p / "SOURCES.md").is_file()), None)
 
 

@@ -63,8 +63,11 @@ _TOKEN_HINTS: dict[str, str] = {
         "crumbs pagination pager skiplinks topnav subnav tags".split(),
         "nav",
     ),
-    **dict.fromkeys("header masthead topbar branding toolbar byline".split(), "header"),
-    **dict.fromkeys("footer colophon copyright subfooter bottombar".split(), "footer"),
+    **dict.fromkeys("header masthead topbar branding toolbar byline postmeta".split(), "header"),
+    **dict.fromkeys(
+        "footer colophon copyright subfooter bottombar author authors bio authorbio".split(),
+        "footer",
+    ),
     **dict.fromkeys(
         "sidebar aside widget widgets rail sidebox blogroll ad ads advert advertisement "
         "adsense dfp modal popup overlay consent cookie cookies newsletter subscribe "
@@ -78,12 +81,12 @@ _TOKEN_HINTS: dict[str, str] = {
     ),
     **dict.fromkeys(
         "related recommended recommendations recirc popular trending outbrain taboola "
-        "readmore teaser teasers promo mostread morestories".split(),
+        "readmore teaser teasers promo mostread morestories cta".split(),
         "related",
     ),
     **dict.fromkeys(
         "share sharing social follow sociallinks addthis shariff sharethis socials "
-        "sharebar".split(),
+        "sharebar sns twitter facebook linkedin pinterest whatsapp".split(),
         "social",
     ),
 }
@@ -111,9 +114,14 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A template hint on an element holding more than this share of the page's text is a wrapper.
 WRAPPER_SHARE = 0.5
+#: ... and one holding more than this share with less than this link density is prose.
+PROSE_SHARE = 0.2
+PROSE_LINK_DENSITY = 0.25
 #: A content hint on an element holding less than this share of the page's text is a teaser card
 #: (a list of ``<article>`` previews), not the page's own text.
 CONTENT_SHARE = 0.1
+#: An ``<article>`` this small on a page with several is a teaser card.
+TEASER_SHARE = 0.05
 #: Fallback: a block with at least this many characters of text outside links is prose.
 PROSE_CHARS = 40
 
@@ -184,13 +192,14 @@ class PageLayout:
             id(a): i for i, a in enumerate(e for e in self._elements if e.tag in ("a", "area"))
         }
         self.n_links = max(len(self.link_order), 1)
+        self.n_articles = sum(e.tag == "article" for e in self._elements)
 
     def stats(self, el: lxml.html.HtmlElement) -> _Stats:
         return self._stats.get(id(el), _Stats())
 
     def region(self, link: lxml.html.HtmlElement) -> str:
         """The region of ``link`` (one of :data:`REGIONS`), by the rules of the module docstring."""
-        content = False
+        content = quoted = False
         for el in link.iterancestors():
             if el.tag in ("body", "html"):
                 break
@@ -198,12 +207,27 @@ class PageLayout:
             share = self.stats(el).text / self.page_text
             # Tags and roles are meant as landmarks; class words also name page-wide wrappers.
             landmark = el.tag in _TAG_HINTS or (el.get("role") or "").lower() in _ROLE_HINTS
-            if hint is not None and (landmark or share <= WRAPPER_SHARE):
-                return hint
+            if el.tag == "blockquote":
+                quoted = True
+            if hint is not None and (landmark or not self._is_prose(el)):
+                if not (hint == "social" and quoted):  # an embedded post quoted in the text
+                    return hint
+            if el.tag == "article" and share < TEASER_SHARE and self.n_articles > 1:
+                return "related"  # one of several small <article> cards: a teaser list
             content = content or (looks_content and share >= CONTENT_SHARE)
         if content:
             return "content"
         return self._by_density(link)
+
+    def _is_prose(self, el: lxml.html.HtmlElement) -> bool:
+        """Whether ``el`` holds much of the page's text, little of it in links: the article (or
+        the layout around it), whatever its class says ("article-body pagination-first",
+        "content-with-sidebar"). Navigation, footers and sidebars are small or link-dense."""
+        st = self.stats(el)
+        share = st.text / self.page_text
+        return share > WRAPPER_SHARE or (
+            share > PROSE_SHARE and st.link_text < PROSE_LINK_DENSITY * max(st.text, 1)
+        )
 
     def _by_density(self, link: lxml.html.HtmlElement) -> str:
         block = enclosing_block(link)

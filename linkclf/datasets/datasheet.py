@@ -2,9 +2,9 @@
 
 Run ``python -m linkclf.datasets.datasheet datasets/default/links.csv.gz --readme
 datasets/README.md`` to recompute the tables and write them between the markers in the README.
-With ``--real-links links.csv`` (real pages' outbound links, from ``linkclf extract``) it also
-writes the real-vs-simulated table between its own markers, so ``make data`` (which has no real
-pages) leaves that table as it is.
+With ``--real-data ../shared/data/real`` (the real article pages, read in place by
+:func:`linkclf.realdata_links.real_links`) it also writes the real-vs-simulated table between its
+own markers, so ``make data`` (which has no real pages) leaves that table as it is.
 
 Every signal is computed from the raw canonical columns only (no model, no embedding), and its
 ROC-AUC is reported as ``max(auc, 1 - auc)``: a signal that separates the classes in either
@@ -323,6 +323,11 @@ def render(df: pd.DataFrame, *, combined: bool = True) -> str:
         f"({'a toy: some signal separates the classes' if worst > TOY_AUC else 'no single signal reaches ' + str(TOY_AUC)}).",  # noqa: E501
         "",
         _markdown(aucs),
+        "",
+        "**Columns per vendor column set** (`linkclf.datasets.columnsets.COLUMN_SETS`: what the "
+        "vendor's renderer writes and its reader reads back)",
+        "",
+        _markdown(column_set_table()),
     ]
     if combined:
         figures = ", ".join(f"{name} {auc:.3f}" for name, auc in combined_auc(df).items())
@@ -335,6 +340,18 @@ def render(df: pd.DataFrame, *, combined: bool = True) -> str:
     return "\n".join(parts)
 
 
+def column_set_table() -> pd.DataFrame:
+    """One row per vendor column set: how many link fields it carries, and which."""
+    from linkclf.datasets.columnsets import COLUMN_SETS, LINK_FIELDS
+
+    rows = []
+    for name, cols in COLUMN_SETS.items():
+        listed = [c for c in LINK_FIELDS if c in cols]
+        shown = "every link field" if len(listed) == len(LINK_FIELDS) else ", ".join(listed)
+        rows.append({"set": name, "fields": len(listed), "columns": shown})
+    return pd.DataFrame(rows)
+
+
 def real_vs_simulated(real: pd.DataFrame, df: pd.DataFrame) -> str:
     """The real-vs-simulated table (Markdown): real natural links next to simulated ones."""
     from linkclf.datasets.linkstats import comparison_table
@@ -345,7 +362,9 @@ def real_vs_simulated(real: pd.DataFrame, df: pd.DataFrame) -> str:
             f"Real: {len(real):,} outbound links of "
             f"{real['source_url'].nunique():,} real article pages (affiliate links left out); "
             f"simulated: {len(df):,} links. URL shapes are shares of distinct source pages, the "
-            "rest shares of links.",
+            "rest shares of links. Reproduce: `python -m linkclf.datasets.datasheet "
+            "datasets/default/links.csv.gz --readme datasets/README.md --real-data "
+            "../shared/data/real`.",
             "",
             _markdown(table, "{:.3f}"),
         ]
@@ -373,22 +392,21 @@ def main(argv: list[str] | None = None, log: Callable[[str], None] | None = None
     parser.add_argument("data", type=Path, help="links.csv.gz written by linkclf simulate")
     parser.add_argument("--readme", type=Path, help="README with datasheet markers to update")
     parser.add_argument(
-        "--real-links",
+        "--real-data",
         type=Path,
-        help="real pages' outbound links (canonical CSV from `linkclf extract`, affiliate links "
-        "removed) for the real-vs-simulated table",
+        help="the real-data folder (../shared/data/real) for the real-vs-simulated table",
     )
     args = parser.parse_args(argv)
     from linkclf.datasets.io import read_dataset
-    from linkclf.sources import read_export
 
     df = read_dataset(args.data)
     section = render(df)
-    real_section = (
-        real_vs_simulated(read_export(args.real_links, format="canonical"), df)
-        if args.real_links
-        else None
-    )
+    real_section = None
+    if args.real_data:
+        from linkclf.realdata_links import real_links
+
+        real = real_links(args.real_data)
+        real_section = real_vs_simulated(real[~real["affiliate"].astype(bool)], df)
     if args.readme:
         write_readme(args.readme, section)
         if real_section is not None:

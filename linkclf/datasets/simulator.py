@@ -466,7 +466,11 @@ def _title(world: _World, dom: Domain, page: str, niche: str, focus: str) -> tup
         kind = "spam"
     site_name = capitalise(dom.host.split(".")[0].replace("-", " "))
     core = w.title(kind, niche, site_name, focus)
-    suffix = kind != "home" and d.chance(0.4)
+    if kind not in ("home", "directory") and d.chance(0.55):
+        # Real headlines run to a dozen words: a frame plus a clause from a sentence.
+        clause = " ".join(w.sentence(niche).rstrip(".?!").split()[:8])
+        core = f"{core}: {clause[:1].lower()}{clause[1:]}"
+    suffix = kind != "home" and d.chance(0.65)
     return (f"{core} | {site_name}" if suffix else core), core
 
 
@@ -589,7 +593,7 @@ def _metrics(d: Draws, dom: Domain, scen: sc.Scenario) -> dict[str, float]:
     ur = min(100.0, max(0.0, dom.dr * (0.15 + 0.5 * d.u()) + 3 * d.z()))
     pa = min(100.0, max(1.0, dom.da * (0.4 + 0.5 * d.u()) + 4 * d.z()))
     external = round(d.lognormal(*scen.outbound))
-    internal = round(d.lognormal(3.6, 0.7))
+    internal = round(d.lognormal(4.5, 0.7))  # real article pages: median ~90 internal links
     return {
         "domain_rating": round(dom.dr, 1),
         "url_rating": round(ur, 1),
@@ -658,7 +662,9 @@ def simulate(seed: int, n_targets: int = DEFAULT_TARGETS) -> pd.DataFrame:
     used: set[str] = set()
     for _ in range(n_targets):
         target = _target(world, used)
-        budget = int(min(900, max(25, d.lognormal(math.log(112), 0.6))))
+        # Profile sizes from a handful of links (a new shop) to hundreds: profile shares of a
+        # small profile are noisy, and a model must see that before it scores one.
+        budget = int(min(900, max(3, d.lognormal(math.log(90), 0.9))))
         p_manip, manip_mix = sc.PROFILES[target.profile]
         made = 0
         while made < budget:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from linkclf.datasets.draws import Weighted
 
-ANCHOR_TYPES = ("brand", "exact", "partial", "generic", "url", "image", "empty")
+ANCHOR_TYPES = ("brand", "exact", "partial", "generic", "url", "image", "empty", "descriptive")
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,9 @@ def _w(**weights: float) -> Weighted[str]:
 
 
 def _anchors(brand: float, exact: float, partial: float, generic: float, url: float,
-             image: float, empty: float) -> Weighted[str]:  # fmt: skip
-    return Weighted(
-        list(zip(ANCHOR_TYPES, (brand, exact, partial, generic, url, image, empty), strict=True))
-    )
+             image: float, empty: float, descriptive: float = 0.0) -> Weighted[str]:  # fmt: skip
+    weights = (brand, exact, partial, generic, url, image, empty, descriptive)
+    return Weighted(list(zip(ANCHOR_TYPES, weights, strict=True)))
 
 
 # Natural scenarios. Their footprints overlap the manipulative ones on purpose: exact-match
@@ -82,37 +81,37 @@ def _anchors(brand: float, exact: float, partial: float, generic: float, url: fl
 # fmt: off
 NATURAL = (
     Scenario("editorial", "natural", 0, "blog", "article",
-             _anchors(0.36, 0.14, 0.2, 0.12, 0.06, 0.07, 0.05),
+             _anchors(0.26, 0.14, 0.18, 0.06, 0.05, 0.07, 0.04, 0.2),
              _w(same=0.72, other=0.26, spam=0.02),
              _w(text=0.68, text_left=0.1, text_right=0.08, list=0.06, none=0.08),
              _w(content=0.9, sidebar=0.03, unknown=0.07),
              0.08, 0, 0, (0.6, 6), 0.02, (2.8, 0.8), 0.8, 0.01),
     Scenario("citation", "natural", 0, "org", "article",
-             _anchors(0.42, 0.08, 0.16, 0.16, 0.13, 0, 0.05),
+             _anchors(0.36, 0.08, 0.14, 0.08, 0.1, 0, 0.04, 0.2),
              _w(same=0.6, other=0.4),
              _w(text=0.62, text_left=0.1, text_right=0.07, list=0.12, none=0.09),
              _w(content=0.88, unknown=0.12),
              0.18, 0, 0, (0.7, 5), 0.01, (3.2, 0.9), 0.75),
     Scenario("news", "natural", 0, "news", "news",
-             _anchors(0.55, 0.1, 0.15, 0.08, 0.08, 0, 0.04),
+             _anchors(0.45, 0.1, 0.14, 0.04, 0.06, 0, 0.03, 0.18),
              _w(same=0.45, other=0.55),
              _w(text=0.7, text_left=0.12, text_right=0.1, none=0.08),
              _w(content=0.94, unknown=0.06),
              0.25, 0, 0, (0.55, 6), 0.01, (3, 0.7), 0.85, 0.01),
     Scenario("resource", "natural", 0, "org", "resource",
-             _anchors(0.52, 0.1, 0.2, 0.02, 0.13, 0, 0.03),
+             _anchors(0.45, 0.1, 0.18, 0.02, 0.1, 0, 0.03, 0.12),
              _w(same=0.75, other=0.25),
              _w(list=0.55, none=0.35, text=0.1),
              _w(content=0.78, sidebar=0.12, unknown=0.1),
              0.06, 0, 0, (0.8, 3), 0.03, (3.9, 0.7), 0.9),
     Scenario("brand_mention", "natural", 0, "blog", "article",
-             _anchors(0.8, 0.04, 0.06, 0.02, 0.08, 0, 0),
+             _anchors(0.75, 0.04, 0.06, 0.02, 0.06, 0, 0, 0.07),
              _w(same=0.5, other=0.48, spam=0.02),
              _w(text=0.7, text_left=0.12, text_right=0.13, none=0.05),
              _w(content=0.92, unknown=0.08),
              0.1, 0, 0, (0.7, 4), 0.01, (2.7, 0.8), 0.8, 0.02),
     Scenario("ugc", "natural", 0, "forum", "forum",
-             _anchors(0.22, 0.14, 0.14, 0.18, 0.32, 0, 0),
+             _anchors(0.2, 0.14, 0.14, 0.12, 0.2, 0, 0, 0.2),
              _w(same=0.75, other=0.25),
              _w(comment=0.75, text=0.1, none=0.15),
              _w(comment=0.85, content=0.15),
@@ -130,7 +129,7 @@ NATURAL = (
              _w(content=0.6, sidebar=0.25, header=0.05, unknown=0.1),
              0.45, 0, 1, (0.8, 4), 0.08, (3.1, 0.8), 0.85, 0.6),
     Scenario("blogroll", "natural", 0, "blog", "any",
-             _anchors(0.58, 0.13, 0.1, 0.03, 0.11, 0.05, 0),
+             _anchors(0.5, 0.13, 0.1, 0.03, 0.09, 0.05, 0, 0.1),
              _w(same=0.7, other=0.3),
              _w(template=0.7, none=0.15, list=0.15),
              _w(footer=0.5, sidebar=0.45, nav=0.05),
@@ -138,7 +137,7 @@ NATURAL = (
     # Template links: sponsor boxes, footer credits ("site by"), partner logos, share and
     # related widgets. On real pages most outbound links sit outside the article body.
     Scenario("template", "natural", 0, "org", "any",
-             _anchors(0.5, 0.05, 0.06, 0.05, 0.04, 0.3, 0),
+             _anchors(0.36, 0.05, 0.06, 0.03, 0.03, 0.25, 0.04, 0.18),
              _w(same=0.6, other=0.4),
              _w(template=0.8, none=0.15, list=0.05),
              _w(footer=0.35, sidebar=0.3, nav=0.15, header=0.05, content=0.15),
@@ -152,25 +151,25 @@ NATURAL = (
 # fmt: off
 MANIPULATIVE = (
     Scenario("paid", "paid", 1, "blog", "article",
-             _anchors(0.15, 0.44, 0.26, 0.03, 0.05, 0.05, 0.02),
+             _anchors(0.15, 0.43, 0.26, 0.03, 0.05, 0.05, 0.02, 0.03),
              _w(same=0.35, other=0.35, spam=0.3),
              _w(text=0.6, text_left=0.08, text_right=0.04, stuffed=0.13, none=0.15),
              _w(content=0.75, sidebar=0.15, footer=0.05, unknown=0.05),
-             0.04, 0, 0, (0.85, 3), 0.05, (3.6, 0.8), 0.8, 0.2),
+             0.04, 0, 0, (0.85, 3), 0.05, (3.6, 0.8), 0.8, 0.3),
     Scenario("paid_highauth", "paid", 1, "news", "news",
              _anchors(0.22, 0.38, 0.3, 0.05, 0.05, 0, 0),
              _w(same=0.2, other=0.8),
              _w(text=0.75, text_left=0.1, text_right=0.05, none=0.1),
              _w(content=0.9, sidebar=0.1),
-             0.06, 0, 0, (0.9, 2), 0.02, (3.4, 0.6), 0.85, 0.35),
+             0.06, 0, 0, (0.9, 2), 0.02, (3.4, 0.6), 0.85, 0.45),
     Scenario("pbn", "pbn", 1, "pbn", "article",
-             _anchors(0.26, 0.38, 0.2, 0.05, 0.07, 0.03, 0.01),
+             _anchors(0.25, 0.37, 0.2, 0.05, 0.07, 0.03, 0.01, 0.04),
              _w(same=0.4, other=0.3, spam=0.3),
              _w(text=0.5, text_left=0.07, text_right=0.03, stuffed=0.25, none=0.15),
              _w(content=0.95, sidebar=0.05),
              0.03, 0, 0, (0.8, 3), 0.03, (2.5, 0.9), 0.8),
     Scenario("guest_post", "guest_post", 1, "blog", "guest",
-             _anchors(0.16, 0.42, 0.3, 0.02, 0.05, 0.03, 0.02),
+             _anchors(0.16, 0.41, 0.3, 0.02, 0.05, 0.03, 0.02, 0.03),
              _w(same=0.5, other=0.4, spam=0.1),
              _w(text=0.72, text_left=0.08, text_right=0.05, stuffed=0.1, none=0.05),
              _w(content=0.97, unknown=0.03),
@@ -188,7 +187,7 @@ MANIPULATIVE = (
              _w(content=0.85, unknown=0.15),
              0.22, 0, 0, (0.85, 3), 0.04, (4.6, 1), 0.7),
     Scenario("comment_spam", "comment_spam", 1, "spamblog", "forum",
-             _anchors(0.14, 0.44, 0.1, 0.06, 0.26, 0, 0),
+             _anchors(0.12, 0.4, 0.1, 0.05, 0.2, 0, 0, 0.13),
              _w(same=0.2, other=0.6, spam=0.2),
              _w(comment=0.6, stuffed=0.2, none=0.2),
              _w(comment=0.75, content=0.15, unknown=0.1),

@@ -389,6 +389,16 @@ def _anchor(world: _World, anchor_type: str, target: Target, topic: str, src_lan
         return w.fill(d.pick(v.PARTIAL), target.niche, topic=topic, brand=target.brand)
     if anchor_type == "generic":
         return d.pick(world.writers[src_lang].v.GENERIC)
+    if anchor_type == "descriptive":  # what people link with: a name, a phrase, the page's topic
+        sw = world.writers[src_lang]
+        r = d.u()
+        if r < 0.3:
+            return f"{d.pick(sw.v.FIRSTNAMES)} {capitalise(d.pick(sw.v.SURNAMES))}"
+        if r < 0.75:
+            words = sw.sentence(d.pick(TARGET_NICHES)).rstrip(".?!").split()
+            start = d.integer(0, max(0, len(words) - 3))
+            return " ".join(words[start : start + d.integer(2, 6)])
+        return topic if d.chance(0.6) else f"{capitalise(topic)} {d.pick(v.CITIES)}"
     if anchor_type == "url":
         r = d.u()
         return (
@@ -397,7 +407,9 @@ def _anchor(world: _World, anchor_type: str, target: Target, topic: str, src_lan
     return ""  # image and empty anchors
 
 
-def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
+def _source_url(world: _World, dom: Domain, page: str, title: str, sponsored: bool = False) -> str:
+    """A page URL; ``sponsored``: the site files the post under its sponsored-content section
+    (/advertorial/, /anzeige/, /partner-content/), as sites that disclose often do."""
     d = world.d
     v = world.writers[dom.lang].v
     pw = v.PATH_WORDS
@@ -421,6 +433,8 @@ def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
         if d.chance(0.5):
             return f"{base}/{d.pick(pw['directory'])}/{s}-{d.integer(1, 99999)}.html"
         return f"{base}/{d.pick(pw['directory'])}/{d.integer(1, 99999)}"
+    if sponsored and page in ("article", "news", "guest"):
+        return f"{base}/{d.pick(pw['sponsored'])}/{s}"
     if page == "guest" and d.chance(0.45):
         return f"{base}/{d.pick(pw['guest'])}/{s}"
     if page == "partners":
@@ -542,7 +556,8 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
         if fixed["disclosed"] and d.chance(0.5):  # "Advertorial: ...", "Anzeige: ..."
             labels = [p for p in writer.v.DISCLOSURES if p.endswith(".")]
             title = f"{d.pick(labels)[:-1]}: {title}"
-        source_url = _source_url(world, dom, page, core)
+        in_section = bool(fixed["disclosed"]) and d.chance(0.5)
+        source_url = _source_url(world, dom, page, core, sponsored=in_section)
         anchor_type = str(fixed["anchor_type"])
         link_type = "image" if anchor_type == "image" else "text"
         r = d.u()

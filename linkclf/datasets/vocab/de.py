@@ -793,6 +793,7 @@ PATH_WORDS = {
     "resource": ("links", "linkliste", "nuetzliche-links", "weiterlesen"),
     "forum": ("forum", "thema", "thread", "t"),
     "directory": ("verzeichnis", "eintrag", "kategorie", "seiten"),
+    "sponsored": ("anzeige", "advertorial", "sponsored", "werbung"),
     "guest": ("gastbeitrag", "gastartikel", "gesponsert", "partnerbeitrag", "werbung"),
     "partners": ("partner", "links.html", "linkpartner", "freunde", "linktausch"),
     "profile": ("mitglied", "profil", "benutzer", "mitglieder"),

@@ -801,6 +801,7 @@ PATH_WORDS = {
     "resource": ("links", "resources", "useful-links", "further-reading"),
     "forum": ("forum", "threads", "topic", "t"),
     "directory": ("directory", "listing", "category", "sites"),
+    "sponsored": ("sponsored", "advertorial", "partner-content", "promoted"),
     "guest": ("guest-post", "write-for-us", "sponsored", "contributors", "partner-content"),
     "partners": ("partners", "links.html", "link-partners", "friends", "links-exchange"),
     "profile": ("member", "profile", "user", "members"),

@@ -793,6 +793,7 @@ PATH_WORDS = {
     "resource": ("liens", "liens-utiles", "ressources", "a-lire"),
     "forum": ("forum", "sujet", "discussion", "t"),
     "directory": ("annuaire", "fiche", "categorie", "sites"),
+    "sponsored": ("publireportage", "sponsorise", "partenariat", "advertorial"),
     "guest": ("article-invite", "article-sponsorise", "sponsorise", "partenaire", "publicite"),
     "partners": ("partenaires", "liens.html", "echange-liens", "amis", "nos-partenaires"),
     "profile": ("membre", "profil", "utilisateur", "membres"),

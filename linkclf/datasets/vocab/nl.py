@@ -793,6 +793,7 @@ PATH_WORDS = {
     "resource": ("links", "handige-links", "nuttige-links", "meer-lezen"),
     "forum": ("forum", "topic", "onderwerp", "t"),
     "directory": ("gids", "vermelding", "categorie", "sites"),
+    "sponsored": ("advertorial", "gesponsord", "in-samenwerking-met", "partnercontent"),
     "guest": ("gastblog", "gastartikel", "gesponsord", "partner-artikel", "adverteren"),
     "partners": ("partners", "links.html", "linkpartners", "vrienden", "linkruil"),
     "profile": ("lid", "profiel", "gebruiker", "leden"),

@@ -21,7 +21,11 @@ import tomllib
 from linkclf.errors import ConfigError
 
 DEFAULTS: dict[str, Any] = {
-    "data": {"paths": ["datasets/default/links.csv.gz"]},
+    "data": {
+        "paths": ["datasets/default/links.csv.gz"],
+        # Every profile rendered as each vendor exports it (linkclf.datasets.columnsets).
+        "column_sets": ["ahrefs", "semrush", "majestic", "moz", "gsc", "canonical"],
+    },
     "split": {"seed": 0, "valid_size": 0.15, "test_size": 0.15},
     "ood": {"languages": [], "niches": []},
     "features": {"embedder": "minilm-static", "n_components": 16},
@@ -33,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "evaluation": {"bootstrap": 200, "ablation": True, "ood": True},
     "registry": {"name": "linkclf"},
-    # issue 12: the promotion gate on user labels (linkclf.gate)
+    # The promotion gate on the user's own labels (linkclf.gate).
     "gate": {"folds": 5, "sim_tolerance": 0.01, "sim_brier_tolerance": 0.1},
 }
 

@@ -83,6 +83,8 @@ def evaluate(
     split_cfg = meta.get("training", {}).get(
         "split", {"seed": 0, "valid_size": 0.15, "test_size": 0.15}
     )
+    if same_data and cfg:
+        data = recipe.expand_column_sets(data, cfg)  # the rows the model was trained on
     masks = recipe.split(data, {"split": split_cfg})
     train_m, valid_m, test_m = masks.train, masks.valid, masks.test
     if not same_data:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.features import FeatureBuilder
-from linkclf.schema import conform
+from linkclf.schema import COLUMN_SET, conform
 
 #: The column whose equal values form one profile.
 PROFILE_UNIT = "target_site"
@@ -30,14 +30,20 @@ def featurise(builder: FeatureBuilder, links: pd.DataFrame) -> pd.DataFrame:
     ----------
     builder : a fitted FeatureBuilder.
     links : canonical rows; every row of a target site that belongs to its profile must be in
-        this frame (select rows from the result, never featurise a subset).
+        this frame (select rows from the result, never featurise a subset). With a
+        ``column_set`` column (training data), each column set is featurised as its own export.
 
     Returns
     -------
     pandas.DataFrame
         float features, index aligned with ``links``.
     """
-    return builder.transform(links)
+    if COLUMN_SET not in links.columns:
+        return builder.transform(links)
+    # Training rows rendered under several vendor column sets: each set is a separate export,
+    # so its copies of a profile never pool with another set's copies.
+    parts = [builder.transform(rows) for _, rows in links.groupby(COLUMN_SET, sort=False)]
+    return pd.concat(parts).loc[links.index]
 
 
 def profile_batches(links: pd.DataFrame, max_rows: int) -> Iterator[pd.DataFrame]:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from linkclf.datasets.columnsets import expand_column_sets as _expand
 from linkclf.embedders import make_embedder
 from linkclf.features import FeatureBuilder
 from linkclf.model import LinkClassifier
@@ -30,6 +31,18 @@ class Split:
     train: np.ndarray
     valid: np.ndarray
     test: np.ndarray
+
+
+def expand_column_sets(data: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
+    """``data`` rendered under each vendor column set of ``data.column_sets`` (one copy per set,
+    a ``column_set`` column added), or unchanged when the config names none.
+
+    A missing value is never evidence: the model learns from every profile as each vendor's
+    export has it, so an absent column means "this tool does not export it", never "spam".
+    Training and evaluation both call this, so a model's split is recomputed on the same rows.
+    """
+    names = list(cfg.get("data", {}).get("column_sets") or [])
+    return _expand(data, names) if names else data
 
 
 def split(data: pd.DataFrame, cfg: dict[str, Any]) -> Split:

@@ -95,6 +95,12 @@ CANONICAL_COLUMNS = (
 SITE_COLUMNS = ("referring_domain", "target_site")
 
 
+#: Training data only: the vendor column set a row was rendered under
+#: (linkclf.datasets.columnsets). Rows with different values are different exports, so each is
+#: its own set of profiles (linkclf.profiles.featurise).
+COLUMN_SET = "column_set"
+
+
 def _where(source: str | None, row: int | None = None) -> str | None:
     if source is None:
         return None

@@ -24,6 +24,7 @@ import pandas as pd
 
 from linkclf import recipe
 from linkclf.config import flatten
+from linkclf.datasets.columnsets import column_set_masks
 from linkclf.labelled import load_labelled
 from linkclf.metrics import split_metrics
 from linkclf.model import LinkClassifier
@@ -82,6 +83,9 @@ def train(
         from linkclf.disavow.decisions import combine, read_decisions
 
         progress(combine([read_decisions(r) for r in reviews]).summary())
+    data = recipe.expand_column_sets(data, cfg)
+    if recipe.COLUMN_SET in data.columns:
+        progress(f"{len(data):,} rows under column sets {cfg['data']['column_sets']}")
     masks = recipe.split(data, cfg)
     train_m, valid_m, test_m = masks.train, masks.valid, masks.test
     progress(
@@ -103,6 +107,15 @@ def train(
         f"test (grouped by domain): ROC-AUC {metrics['test']['roc_auc']:.3f}, "
         f"PR-AUC {metrics['test']['pr_auc']:.3f}, threshold {model.threshold_:.3f}"
     )
+    # Held-out figures per vendor column set: how the model does on each export's columns.
+    for set_name, in_set in column_set_masks(data).items():
+        sel = test_m & in_set
+        metrics[f"column_set_{set_name}"] = split_metrics(
+            data[sel], y[sel], p_test[in_set[test_m]], model.threshold_, cfg, ci=False
+        )["test"]
+        progress(
+            f"column set {set_name}: ROC-AUC {metrics[f'column_set_{set_name}']['roc_auc']:.3f}"
+        )
     if cfg["evaluation"].get("ablation", True):
         ablated = recipe.fit_on_masks(
             features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES, kinds=False

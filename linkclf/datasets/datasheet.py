@@ -2,6 +2,9 @@
 
 Run ``python -m linkclf.datasets.datasheet datasets/default/links.csv.gz --readme
 datasets/README.md`` to recompute the tables and write them between the markers in the README.
+With ``--real-data ../shared/data/real`` (the real article pages, read in place by
+:func:`linkclf.realdata_links.real_links`) it also writes the real-vs-simulated table between its
+own markers, so ``make data`` (which has no real pages) leaves that table as it is.
 
 Every signal is computed from the raw canonical columns only (no model, no embedding), and its
 ROC-AUC is reported as ``max(auc, 1 - auc)``: a signal that separates the classes in either
@@ -28,6 +31,7 @@ from linkclf.schema import KINDS
 
 TOY_AUC = 0.9
 START, END = "<!-- datasheet:start -->", "<!-- datasheet:end -->"
+REAL_START, REAL_END = "<!-- realvsim:start -->", "<!-- realvsim:end -->"
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -319,6 +323,11 @@ def render(df: pd.DataFrame, *, combined: bool = True) -> str:
         f"({'a toy: some signal separates the classes' if worst > TOY_AUC else 'no single signal reaches ' + str(TOY_AUC)}).",  # noqa: E501
         "",
         _markdown(aucs),
+        "",
+        "**Columns per vendor column set** (`linkclf.datasets.columnsets.COLUMN_SETS`: what the "
+        "vendor's renderer writes and its reader reads back)",
+        "",
+        _markdown(column_set_table()),
     ]
     if combined:
         figures = ", ".join(f"{name} {auc:.3f}" for name, auc in combined_auc(df).items())
@@ -331,34 +340,81 @@ def render(df: pd.DataFrame, *, combined: bool = True) -> str:
     return "\n".join(parts)
 
 
-def write_readme(readme: Path, section: str) -> None:
-    """Replace the text between the datasheet markers in ``readme``."""
+def column_set_table() -> pd.DataFrame:
+    """One row per vendor column set: how many link fields it carries, and which."""
+    from linkclf.datasets.columnsets import COLUMN_SETS, LINK_FIELDS
+
+    rows = []
+    for name, cols in COLUMN_SETS.items():
+        listed = [c for c in LINK_FIELDS if c in cols]
+        shown = "every link field" if len(listed) == len(LINK_FIELDS) else ", ".join(listed)
+        rows.append({"set": name, "fields": len(listed), "columns": shown})
+    return pd.DataFrame(rows)
+
+
+def real_vs_simulated(real: pd.DataFrame, df: pd.DataFrame) -> str:
+    """The real-vs-simulated table (Markdown): real natural links next to simulated ones."""
+    from linkclf.datasets.linkstats import comparison_table
+
+    table = comparison_table(real, df)
+    return "\n".join(
+        [
+            f"Real: {len(real):,} outbound links of "
+            f"{real['source_url'].nunique():,} real article pages (affiliate links left out); "
+            f"simulated: {len(df):,} links. URL shapes are shares of distinct source pages, the "
+            "rest shares of links. Reproduce: `python -m linkclf.datasets.datasheet "
+            "datasets/default/links.csv.gz --readme datasets/README.md --real-data "
+            "../shared/data/real`.",
+            "",
+            _markdown(table, "{:.3f}"),
+        ]
+    )
+
+
+def write_readme(readme: Path, section: str, markers: tuple[str, str] = (START, END)) -> None:
+    """Replace the text between ``markers`` (default: the datasheet markers) in ``readme``."""
+    start, end = markers
     text = readme.read_text(encoding="utf-8")
-    if START not in text or END not in text:
+    if start not in text or end not in text:
         raise InputError(
-            expected=f"the markers {START} and {END} in {readme}",
+            expected=f"the markers {start} and {end} in {readme}",
             found="no markers",
             fix="add both marker lines where the generated tables belong",
             where=str(readme),
         )
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    write_text_atomic(readme, f"{head}{START}\n{section}\n{END}{tail}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    write_text_atomic(readme, f"{head}{start}\n{section}\n{end}{tail}")
 
 
 def main(argv: list[str] | None = None, log: Callable[[str], None] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path, help="links.csv.gz written by linkclf simulate")
     parser.add_argument("--readme", type=Path, help="README with datasheet markers to update")
+    parser.add_argument(
+        "--real-data",
+        type=Path,
+        help="the real-data folder (../shared/data/real) for the real-vs-simulated table",
+    )
     args = parser.parse_args(argv)
     from linkclf.datasets.io import read_dataset
 
     df = read_dataset(args.data)
     section = render(df)
+    real_section = None
+    if args.real_data:
+        from linkclf.realdata_links import real_links
+
+        real = real_links(args.real_data)
+        real_section = real_vs_simulated(real[~real["affiliate"].astype(bool)], df)
     if args.readme:
         write_readme(args.readme, section)
+        if real_section is not None:
+            write_readme(args.readme, real_section, (REAL_START, REAL_END))
     else:
         print(section)
+        if real_section is not None:
+            print("\n" + real_section)
     return 0
 
 

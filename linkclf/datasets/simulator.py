@@ -22,7 +22,7 @@ import pandas as pd
 
 from linkclf.datasets import scenarios as sc
 from linkclf.datasets.draws import Draws, Weighted
-from linkclf.datasets.text import SPAMMY_TLDS, Writer, capitalise, slug
+from linkclf.datasets.text import SPAMMY_TLDS, Writer, capitalise, disclose, slug
 from linkclf.datasets.vocab import LANGUAGES
 from linkclf.errors import ConfigError
 from linkclf.schema import conform
@@ -55,9 +55,25 @@ _SECTIONS = {
 }
 _HOSTED = ("blogspot.com", "wordpress.com", "wixsite.com", "weebly.com")
 
-# Vendor coverage: not every tool gives every metric, and small or new sites are more often
-# missing from an index. Shares of rows WITH the metric block, for ordinary / spammy sources.
-_COVERAGE = {"ahrefs": (0.88, 0.78), "majestic": (0.55, 0.42), "moz": (0.5, 0.4)}
+# Every vendor metric is on every row: which metrics an export carries is a property of the
+# export (linkclf.datasets.columnsets renders a profile under each vendor's column set), never of
+# the link. A per-row gap that is more common on spam would teach a model that "missing" means
+# "spam" (issue 10).
+
+#: Permalink styles of article pages, one per referring site (its CMS setting), drawn from the
+#: SAME table for natural and manipulative sites so a URL shape is never a label artifact.
+#: Shares set from the real article pages' URLs (datasets/README.md, real vs simulated table).
+PERMALINKS = Weighted([
+    ("slug_slash", 0.09),       # /some-slug/ (WordPress "post name")
+    ("slug", 0.04),             # /some-slug (Ghost, Medium, many news CMSs)
+    ("slug_id", 0.05),          # /some-slug-123456 or /123456-some-slug
+    ("section_slug", 0.08),     # /section/some-slug(.html)
+    ("section_slug_id", 0.16),  # /section/some-slug-123456(.html)
+    ("section_deep", 0.18),     # /section/sub/some-slug-123456(.html)
+    ("date_slug", 0.32),        # /2019/11/18/some-slug/
+    ("date_html", 0.06),        # /2019/11/some-slug.html
+    ("query", 0.02),            # /article.php?id=123
+])  # fmt: skip
 
 # Logit-normal (mean, sd) of Domain Rating by site type.
 _DR = {
@@ -93,6 +109,7 @@ class Domain:
     traffic: float
     spam_score: float
     base: str = ""  # scheme://[www.]host: one per site, as real sites redirect to one form
+    permalink: str = "slug_slash"  # URL style of its articles (PERMALINKS)
 
 
 @dataclass
@@ -200,15 +217,19 @@ class _World:
         ratio = d.logit_normal(-0.3 if spammy else 0.6, 0.9, 1.0)
         tf = cf * ratio
         da = min(100.0, max(1.0, dr + 8 * d.z()))
-        if spammy and d.chance(0.4):
+        # Organic traffic follows authority; most small sites, natural or not, have none.
+        if d.chance(0.75 - 0.6 * dr / 100):
             traffic = 0.0
         else:
-            traffic = round(d.lognormal(dr / (22 if spammy else 11), 1.4))
+            traffic = round(d.lognormal(dr / 14, 1.4))
         spam_score = d.logit_normal(-0.4 if spammy else -1.6, 1.2)
         scheme = "http" if d.chance(0.3 if spammy else 0.08) else "https"
         www = "www." if (host.count(".") == 1 and d.chance(0.5)) else ""
         base = f"{scheme}://{www}{host}"
-        dom = Domain(host, lang, niche, site, ip, dr, cf, tf, da, traffic, spam_score, base)
+        permalink = d.weighted(PERMALINKS)
+        dom = Domain(
+            host, lang, niche, site, ip, dr, cf, tf, da, traffic, spam_score, base, permalink
+        )
         self.registry[host] = dom
         return dom
 
@@ -357,17 +378,27 @@ def _anchor(world: _World, anchor_type: str, target: Target, topic: str, src_lan
     topic = topic or d.pick(v.NICHES[target.niche]["topics"])
     if anchor_type == "brand":
         r = d.u()
-        if r < 0.5:
+        if r < 0.7:
             return target.brand
-        if r < 0.65:
+        if r < 0.85:
             return target.brand.lower()
-        return target.domain if r < 0.9 else f"www.{target.domain}"
+        return target.domain if r < 0.97 else f"www.{target.domain}"
     if anchor_type == "exact":
         return w.fill(d.pick(v.MONEY), target.niche, topic=topic).lower()
     if anchor_type == "partial":
         return w.fill(d.pick(v.PARTIAL), target.niche, topic=topic, brand=target.brand)
     if anchor_type == "generic":
         return d.pick(world.writers[src_lang].v.GENERIC)
+    if anchor_type == "descriptive":  # what people link with: a name, a phrase, the page's topic
+        sw = world.writers[src_lang]
+        r = d.u()
+        if r < 0.3:
+            return f"{d.pick(sw.v.FIRSTNAMES)} {capitalise(d.pick(sw.v.SURNAMES))}"
+        if r < 0.75:
+            words = sw.sentence(d.pick(TARGET_NICHES)).rstrip(".?!").split()
+            start = d.integer(0, max(0, len(words) - 3))
+            return " ".join(words[start : start + d.integer(2, 6)])
+        return topic if d.chance(0.6) else f"{capitalise(topic)} {d.pick(v.CITIES)}"
     if anchor_type == "url":
         r = d.u()
         return (
@@ -376,7 +407,9 @@ def _anchor(world: _World, anchor_type: str, target: Target, topic: str, src_lan
     return ""  # image and empty anchors
 
 
-def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
+def _source_url(world: _World, dom: Domain, page: str, title: str, sponsored: bool = False) -> str:
+    """A page URL; ``sponsored``: the site files the post under its sponsored-content section
+    (/advertorial/, /anzeige/, /partner-content/), as sites that disclose often do."""
     d = world.d
     v = world.writers[dom.lang].v
     pw = v.PATH_WORDS
@@ -386,8 +419,6 @@ def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
         return f"{base}/"
     if page == "about":
         return f"{base}/{d.pick(('about', 'contact', 'info', 'team'))}"
-    if page == "news":
-        return f"{base}/{d.pick(pw['news'])}/{s}-{d.integer(100000, 9999999)}"
     if page == "resource":
         return f"{base}/{d.pick(pw['resource'])}/" + (s if d.chance(0.5) else "")
     if page == "forum":
@@ -402,13 +433,39 @@ def _source_url(world: _World, dom: Domain, page: str, title: str) -> str:
         if d.chance(0.5):
             return f"{base}/{d.pick(pw['directory'])}/{s}-{d.integer(1, 99999)}.html"
         return f"{base}/{d.pick(pw['directory'])}/{d.integer(1, 99999)}"
+    if sponsored and page in ("article", "news", "guest"):
+        return f"{base}/{d.pick(pw['sponsored'])}/{s}"
     if page == "guest" and d.chance(0.45):
         return f"{base}/{d.pick(pw['guest'])}/{s}"
     if page == "partners":
         return f"{base}/{d.pick(pw['partners'])}"
-    if d.chance(0.5):
-        return f"{base}/{d.integer(2012, 2025)}/{d.integer(1, 12):02d}/{s}/"
-    return f"{base}/{d.pick(pw['blog'])}/{s}"
+    section = d.pick(pw["news"] if page == "news" else pw["blog"])
+    return f"{base}{_permalink(d, dom.permalink, s, section)}"
+
+
+def _permalink(d: Draws, style: str, s: str, section: str) -> str:
+    """The path of an article page in a site's permalink style."""
+    n = d.integer(1000, 9999999)
+    ext = ".html" if d.chance(0.3) else ""
+    if style == "slug_slash":
+        return f"/{s}/"
+    if style == "slug":
+        return f"/{s}"
+    if style == "slug_id":
+        return f"/{s}-{n}" if d.chance(0.7) else f"/{n}-{s}"
+    if style == "section_slug":
+        return f"/{section}/{s}{ext}" + ("/" if not ext and d.chance(0.6) else "")
+    if style == "section_deep":
+        return f"/{section}/{d.pick(('story', 'article', 'a', 'detail', 'local'))}/{s}-{n}{ext}"
+    if style == "section_slug_id":
+        return f"/{section}/{s}-{n}{ext}" if d.chance(0.7) else f"/{section}/{n}/{s}{ext}"
+    year, month = d.integer(2012, 2025), d.integer(1, 12)
+    if style == "date_slug":
+        day = f"/{d.integer(1, 28):02d}" if d.chance(0.5) else ""
+        return f"/{year}/{month:02d}{day}/{s}/"
+    if style == "date_html":
+        return f"/{year}/{month:02d}/{s}.html"
+    return f"/{d.pick(('index.php', 'article.php', 'news.php', ''))}?{d.pick(('id', 'p'))}={n}"
 
 
 _TITLE_PAGE = {"guest": "guest", "partners": "resource", "about": "home", "home": "home"}
@@ -423,7 +480,11 @@ def _title(world: _World, dom: Domain, page: str, niche: str, focus: str) -> tup
         kind = "spam"
     site_name = capitalise(dom.host.split(".")[0].replace("-", " "))
     core = w.title(kind, niche, site_name, focus)
-    suffix = kind != "home" and d.chance(0.4)
+    if kind not in ("home", "directory") and d.chance(0.55):
+        # Real headlines run to a dozen words: a frame plus a clause from a sentence.
+        clause = " ".join(w.sentence(niche).rstrip(".?!").split()[:8])
+        core = f"{core}: {clause[:1].lower()}{clause[1:]}"
+    suffix = kind != "home" and d.chance(0.65)
     return (f"{core} | {site_name}" if suffix else core), core
 
 
@@ -477,8 +538,12 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
             stuff_writer = target_writer if stuff_niche == target.niche else writer
             focus = topic if (niche == target.niche and dom.lang == target.lang) else ""
             left, right = writer.context(mode, niche, stuff_niche, stuff_writer, focus)
+            disclosed = d.chance(scen.disclosure)
+            if disclosed:
+                left = disclose(left, d.pick(writer.v.DISCLOSURES))
             fixed = {"anchor_type": anchor_type, "t_url": t_url, "anchor": anchor,
-                     "left": left, "right": right, "topic": topic}  # fmt: skip
+                     "left": left, "right": right, "topic": topic,
+                     "disclosed": disclosed}  # fmt: skip
             if not template:
                 placement = d.weighted(scen.placement)
         page = scen.page
@@ -488,7 +553,11 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
             page = "article"
         focus = str(fixed["topic"]) if (niche == target.niche and dom.lang == target.lang) else ""
         title, core = _title(world, dom, page, niche, focus)
-        source_url = _source_url(world, dom, page, core)
+        if fixed["disclosed"] and d.chance(0.5):  # "Advertorial: ...", "Anzeige: ..."
+            labels = [p for p in writer.v.DISCLOSURES if p.endswith(".")]
+            title = f"{d.pick(labels)[:-1]}: {title}"
+        in_section = bool(fixed["disclosed"]) and d.chance(0.5)
+        source_url = _source_url(world, dom, page, core, sponsored=in_section)
         anchor_type = str(fixed["anchor_type"])
         link_type = "image" if anchor_type == "image" else "text"
         r = d.u()
@@ -535,26 +604,22 @@ def _emit_domain(world: _World, rows: _Rows, scen: sc.Scenario, target: Target) 
 
 
 def _metrics(d: Draws, dom: Domain, scen: sc.Scenario) -> dict[str, float]:
-    nan = float("nan")
-    spammy = dom.site in _SPAMMY_SITES
-    has = {name: d.chance(cover[1] if spammy else cover[0]) for name, cover in _COVERAGE.items()}
+    """Every vendor metric of the row: present on every row (column sets remove whole columns)."""
     ur = min(100.0, max(0.0, dom.dr * (0.15 + 0.5 * d.u()) + 3 * d.z()))
     pa = min(100.0, max(1.0, dom.da * (0.4 + 0.5 * d.u()) + 4 * d.z()))
     external = round(d.lognormal(*scen.outbound))
-    internal = round(d.lognormal(3.6, 0.7))
+    internal = round(d.lognormal(4.5, 0.7))  # real article pages: median ~90 internal links
     return {
-        "domain_rating": round(dom.dr, 1) if has["ahrefs"] else nan,
-        "url_rating": round(ur, 1) if has["ahrefs"] else nan,
-        "source_traffic": float(dom.traffic) if has["ahrefs"] else nan,
-        "external_links": float(external) if (has["ahrefs"] or d.chance(0.5)) else nan,
-        "internal_links": float(internal) if d.chance(0.6) else nan,
-        "trust_flow": float(round(dom.tf)) if has["majestic"] else nan,
-        "citation_flow": float(round(dom.cf)) if has["majestic"] else nan,
-        "domain_authority": float(round(dom.da)) if has["moz"] else nan,
-        "page_authority": float(round(pa)) if has["moz"] else nan,
-        "vendor_spam_score": float(round(dom.spam_score))
-        if (has["moz"] and d.chance(0.7))
-        else nan,
+        "domain_rating": round(dom.dr, 1),
+        "url_rating": round(ur, 1),
+        "source_traffic": float(dom.traffic),
+        "external_links": float(external),
+        "internal_links": float(internal),
+        "trust_flow": float(round(dom.tf)),
+        "citation_flow": float(round(dom.cf)),
+        "domain_authority": float(round(dom.da)),
+        "page_authority": float(round(pa)),
+        "vendor_spam_score": float(round(dom.spam_score)),
     }
 
 
@@ -612,7 +677,9 @@ def simulate(seed: int, n_targets: int = DEFAULT_TARGETS) -> pd.DataFrame:
     used: set[str] = set()
     for _ in range(n_targets):
         target = _target(world, used)
-        budget = int(min(900, max(25, d.lognormal(math.log(112), 0.6))))
+        # Profile sizes from a handful of links (a new shop) to hundreds: profile shares of a
+        # small profile are noisy, and a model must see that before it scores one.
+        budget = int(min(900, max(3, d.lognormal(math.log(90), 0.9))))
         p_manip, manip_mix = sc.PROFILES[target.profile]
         made = 0
         while made < budget:

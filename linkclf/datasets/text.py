@@ -98,7 +98,11 @@ class Writer:
     def context(self, mode: str, niche: str, stuff_niche: str, stuff_writer: Writer,
                 focus: str = "") -> tuple[str, str]:  # fmt: skip
         """(left, right) text around the link for a context mode; ``focus`` is the target
-        page's topic when the source page is in the target's niche and language."""
+        page's topic when the source page is in the target's niche and language.
+
+        Modes: "text" (words on both sides), "text_left" / "text_right" (one side: the link
+        ends or opens a sentence), "list" (an item), "comment", "stuffed", "template" (a short
+        label such as "Our partners:" or nothing) and "none"."""
         d, v = self.d, self.v
         if mode == "text":
             left = f"{self.sentence(niche, focus)} {d.pick(v.LEAD_INS)}"
@@ -107,6 +111,15 @@ class Writer:
             trail = d.pick(v.TRAILS)
             right = trail if trail == "." else f"{trail} {self.sentence(niche)}"
             return _tail(left), _head(right)
+        if mode == "text_left":  # the link ends its sentence: words on the left only
+            left = f"{self.sentence(niche, focus)} {d.pick(v.LEAD_INS)}"
+            return _tail(left), ("." if d.chance(0.3) else "")
+        if mode == "text_right":  # the link opens a sentence or paragraph: words on the right
+            return "", _head(f"{d.pick(v.TRAILS).lstrip('.')} {self.sentence(niche)}".strip())
+        if mode == "template":  # footer credit, sponsor box, share bar: a label at most
+            if d.chance(0.08):  # a sponsor box or credit line with a few words on each side
+                return d.pick(v.TEMPLATE_TEXT), _head(d.pick(v.TRAILS).lstrip(". "), 40)
+            return (d.pick(v.TEMPLATE_TEXT) if d.chance(0.12) else ""), ""
         if mode == "list":
             return "", _head(self.sentence(niche, focus)) if d.chance(0.7) else ""
         if mode == "comment":
@@ -135,3 +148,12 @@ def _head(text: str, limit: int = 160) -> str:
         return text
     cut = text[:limit]
     return cut[: cut.rfind(" ")]
+
+
+def disclose(left: str, phrase: str) -> str:
+    """Left context with a sponsorship disclosure: a lead-in ("in partnership with") ends
+    right before the link, a label ("Advertorial.") opens the paragraph."""
+    if phrase.endswith("."):
+        return _tail(f"{phrase} {left}".strip())
+    words = left.rsplit(" ", 3)[0] if left else ""
+    return _tail(f"{words} {phrase}".strip())

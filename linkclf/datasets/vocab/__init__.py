@@ -19,7 +19,9 @@ Each module defines the same names (checked by ``tests/test_datasets.py``):
 ``COMMENTS``         blog-comment spam openers
 ``STUFFING``         keyword-stuffing frames
 ``HOST_WORDS``       words for hostnames by site type (news, blog, forum, directory, ...)
-``PATH_WORDS``       path segments by page type (news, blog, links, guest, forum, ...)
+``PATH_WORDS``       path segments by page type (news, blog, links, guest, sponsored, forum, ...)
+``DISCLOSURES``      sponsorship disclosures as a page says them ("in samenwerking met", "Anzeige")
+``TEMPLATE_TEXT``    short text next to template links (footer credits, sponsor boxes, share bars)
 
 Written for this project; no text was copied from any site.
 """
@@ -34,6 +36,8 @@ from linkclf.datasets.vocab import de, en, fr, nl
 LANGUAGES: dict[str, ModuleType] = {"nl": nl, "en": en, "de": de, "fr": fr}
 
 REQUIRED_NAMES = (
+    "DISCLOSURES",
+    "TEMPLATE_TEXT",
     "TLDS",
     "CITIES",
     "SURNAMES",

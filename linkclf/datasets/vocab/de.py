@@ -793,7 +793,25 @@ PATH_WORDS = {
     "resource": ("links", "linkliste", "nuetzliche-links", "weiterlesen"),
     "forum": ("forum", "thema", "thread", "t"),
     "directory": ("verzeichnis", "eintrag", "kategorie", "seiten"),
+    "sponsored": ("anzeige", "advertorial", "sponsored", "werbung"),
     "guest": ("gastbeitrag", "gastartikel", "gesponsert", "partnerbeitrag", "werbung"),
     "partners": ("partner", "links.html", "linkpartner", "freunde", "linktausch"),
     "profile": ("mitglied", "profil", "benutzer", "mitglieder"),
 }
+
+DISCLOSURES = (
+    "Anzeige.",
+    "Dieser Beitrag entstand in Kooperation mit",
+    "Werbung.",
+    "Gesponserter Beitrag von",
+    "In Zusammenarbeit mit",
+    "Dieser Artikel enthält Werbung für",
+)
+TEMPLATE_TEXT = (
+    "Unsere Partner:",
+    "Mit Dank an",
+    "Unterstützt von",
+    "Webdesign:",
+    "Folgen Sie uns",
+    "Mehr zum Thema",
+)

@@ -801,7 +801,18 @@ PATH_WORDS = {
     "resource": ("links", "resources", "useful-links", "further-reading"),
     "forum": ("forum", "threads", "topic", "t"),
     "directory": ("directory", "listing", "category", "sites"),
+    "sponsored": ("sponsored", "advertorial", "partner-content", "promoted"),
     "guest": ("guest-post", "write-for-us", "sponsored", "contributors", "partner-content"),
     "partners": ("partners", "links.html", "link-partners", "friends", "links-exchange"),
     "profile": ("member", "profile", "user", "members"),
 }
+
+DISCLOSURES = (
+    "This is a sponsored post written in partnership with",
+    "Sponsored post.",
+    "Advertorial.",
+    "This article contains a paid link to",
+    "In partnership with",
+    "Brought to you by",
+)
+TEMPLATE_TEXT = ("Our partners:", "Thanks to", "Sponsored by", "Site by", "Follow us", "Related:")

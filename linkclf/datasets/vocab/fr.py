@@ -793,7 +793,25 @@ PATH_WORDS = {
     "resource": ("liens", "liens-utiles", "ressources", "a-lire"),
     "forum": ("forum", "sujet", "discussion", "t"),
     "directory": ("annuaire", "fiche", "categorie", "sites"),
+    "sponsored": ("publireportage", "sponsorise", "partenariat", "advertorial"),
     "guest": ("article-invite", "article-sponsorise", "sponsorise", "partenaire", "publicite"),
     "partners": ("partenaires", "liens.html", "echange-liens", "amis", "nos-partenaires"),
     "profile": ("membre", "profil", "utilisateur", "membres"),
 }
+
+DISCLOSURES = (
+    "Article sponsorisé.",
+    "Cet article a été rédigé en partenariat avec",
+    "Publireportage.",
+    "En partenariat avec",
+    "Contenu sponsorisé par",
+    "Cet article contient un lien sponsorisé vers",
+)
+TEMPLATE_TEXT = (
+    "Nos partenaires :",
+    "Merci à",
+    "Avec le soutien de",
+    "Site réalisé par",
+    "Suivez-nous",
+    "À lire aussi",
+)

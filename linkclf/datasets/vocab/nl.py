@@ -793,7 +793,25 @@ PATH_WORDS = {
     "resource": ("links", "handige-links", "nuttige-links", "meer-lezen"),
     "forum": ("forum", "topic", "onderwerp", "t"),
     "directory": ("gids", "vermelding", "categorie", "sites"),
+    "sponsored": ("advertorial", "gesponsord", "in-samenwerking-met", "partnercontent"),
     "guest": ("gastblog", "gastartikel", "gesponsord", "partner-artikel", "adverteren"),
     "partners": ("partners", "links.html", "linkpartners", "vrienden", "linkruil"),
     "profile": ("lid", "profiel", "gebruiker", "leden"),
 }
+
+DISCLOSURES = (
+    "Dit artikel is geschreven in samenwerking met",
+    "Advertorial.",
+    "Gesponsord bericht.",
+    "In samenwerking met",
+    "Dit bericht bevat een gesponsorde link naar",
+    "Deze blog is mede mogelijk gemaakt door",
+)
+TEMPLATE_TEXT = (
+    "Onze partners:",
+    "Met dank aan",
+    "Gesponsord door",
+    "Website door",
+    "Volg ons",
+    "Lees ook",
+)

@@ -1,0 +1,89 @@
+"""Simulated links shaped like real ones (issue 10): URL shapes shared by both classes, template
+links as a large natural share, one-sided context, sponsorship disclosures on paid AND natural
+pages. The real figures these are tuned to are in datasets/README.md (real vs simulated)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from linkclf.datasets import simulate
+from linkclf.datasets.linkstats import comparison_table, link_statistics
+from linkclf.datasets.simulator import PERMALINKS
+from linkclf.datasets.vocab import LANGUAGES
+
+
+@pytest.fixture(scope="module")
+def links() -> pd.DataFrame:
+    return simulate(21, n_targets=60)
+
+
+def _article_rows(df: pd.DataFrame) -> pd.DataFrame:
+    # Pages whose URL is the site's permalink style (not a footprint path such as /partners).
+    return df[df["scenario"].isin(["editorial", "brand_mention", "paid", "pbn", "injected"])]
+
+
+def test_url_shapes_are_not_a_label_artifact(links: pd.DataFrame) -> None:
+    rows = _article_rows(links)
+    natural = link_statistics(rows[rows["label"] == 0])["url"]
+    spam = link_statistics(rows[rows["label"] == 1])["url"]
+    for key in ("one_segment_no_slash", "trailing_slash", "date_in_path", "depth_3_plus"):
+        assert abs(natural[key] - spam[key]) < 0.08, (key, natural[key], spam[key])
+    # One-segment slugs without a trailing slash exist on natural pages (gizmodo.com/slug-123).
+    assert natural["one_segment_no_slash"] > 0.05
+    assert {style for style, _ in zip(PERMALINKS.items, PERMALINKS.cum, strict=True)} >= {
+        "slug",
+        "slug_id",
+        "date_slug",
+    }
+
+
+def test_template_links_are_a_large_natural_share(links: pd.DataFrame) -> None:
+    natural = links[links["label"] == 0]
+    template = natural["placement"].isin(["nav", "header", "footer", "sidebar"])
+    assert template.mean() > 0.3
+    # ... and outside the body most natural links have no words around them.
+    stats = link_statistics(natural)
+    assert stats["context_template"]["none"] > 0.6
+    assert stats["anchor"]["image_link"] > 0.08
+
+
+def test_body_links_have_text_on_one_side_in_both_classes(links: pd.DataFrame) -> None:
+    for label in (0, 1):
+        body = link_statistics(links[links["label"] == label])["context_content"]
+        assert 0.1 < body["one_side"] < 0.4, (label, body)
+
+
+def _disclosed(df: pd.DataFrame) -> np.ndarray:
+    phrases = [p.rstrip(".").lower() for v in LANGUAGES.values() for p in v.DISCLOSURES]
+    text = (
+        df["context_left"].astype("string").fillna("")
+        + " "
+        + df["source_title"].astype("string").fillna("")
+    ).str.lower()
+    return np.array([any(p in t for p in phrases) for t in text])
+
+
+def test_paid_links_carry_disclosures_at_a_realistic_rate_and_natural_pages_too(
+    links: pd.DataFrame,
+) -> None:
+    clean = links[~links["label_noise"]]
+    disclosed = pd.Series(_disclosed(clean), index=clean.index)
+    by = disclosed.groupby(clean["scenario"]).mean()
+    assert 0.1 < by["paid"] < 0.5
+    assert by["sponsored_marked"] > 0.4  # a compliant sponsored post says so, and is natural
+    assert 0 < by["editorial"] < 0.05
+    assert by["directory"] == 0
+
+
+def test_comparison_table_lines_up_real_and_simulated(links: pd.DataFrame) -> None:
+    real = links[links["label"] == 0].drop(columns=["label"]).head(300)
+    table = comparison_table(real, links)
+    assert list(table.columns) == [
+        "statistic",
+        "real",
+        "simulated natural",
+        "simulated manipulative",
+    ]
+    assert table["real"].notna().all() and len(table) > 20

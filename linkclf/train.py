@@ -30,6 +30,7 @@ from linkclf.metrics import split_metrics
 from linkclf.model import LinkClassifier
 from linkclf.modelcard import model_card
 from linkclf.plots import importance_figure, reliability_figure
+from linkclf.schema import COLUMN_SET
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -84,7 +85,7 @@ def train(
 
         progress(combine([read_decisions(r) for r in reviews]).summary())
     data = recipe.expand_column_sets(data, cfg)
-    if recipe.COLUMN_SET in data.columns:
+    if COLUMN_SET in data.columns:
         progress(f"{len(data):,} rows under column sets {cfg['data']['column_sets']}")
     masks = recipe.split(data, cfg)
     train_m, valid_m, test_m = masks.train, masks.valid, masks.test

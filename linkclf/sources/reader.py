@@ -15,11 +15,11 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from linkclf import limits
+from linkclf import limits, opening
 from linkclf.errors import InputError
 from linkclf.schema import conform
 from linkclf.sources import textio
-from linkclf.sources.detect import Layout, sniff
+from linkclf.sources.detect import Layout, sniff_head
 
 #: The column recording which file(s) a link came from.
 SEEN_IN = "seen_in"
@@ -57,17 +57,19 @@ def iter_export(
     """
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, got {chunksize}")
-    layout = sniff(path, format)
-    where = str(path)
-    if layout.format == "gsc" and not target:
-        raise InputError(
-            expected="a target URL for a Search Console export (it has no target column)",
-            found="no target given",
-            fix="pass --target https://your-site.example/ (read_export(..., target=...))",
-            where=where,
-        )
-    first_row = layout.skip + 2  # 1-based, header line = row skip + 1
-    with textio.open_text(path, layout.codec) as handle:
+    with opening.open_input(path, textio.sample_size()) as opened:
+        where = opened.where
+        layout = sniff_head(opened.head, opened.truncated, where, format)
+        if layout.format == "gsc" and not target:
+            raise InputError(
+                expected="a target URL for a Search Console export (it has no target column)",
+                found="no target given",
+                fix="pass --target https://your-site.example/ (read_export(..., target=...)), or "
+                "score it together with a vendor export of one site",
+                where=where,
+            )
+        first_row = layout.skip + 2  # 1-based, header line = row skip + 1
+        handle = textio.wrap_text(opened.stream, layout.codec)
         for _ in range(layout.skip):
             handle.readline()
         emitted = False
@@ -83,10 +85,10 @@ def iter_export(
                     where=where,
                 )
             emitted = True
-            yield _to_canonical(chunk, layout, textio.name_of(path), target)
+            yield _to_canonical(chunk, layout, opened.name, target)
         if not emitted:
             empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in layout.header})
-            yield _to_canonical(empty, layout, textio.name_of(path), target)
+            yield _to_canonical(empty, layout, opened.name, target)
 
 
 def _chunks(

@@ -183,8 +183,11 @@ def write_csv_atomic(
 def refuse_overwrite_input(output: str | os.PathLike[str], inputs: list[str]) -> None:
     """Refuse an output path that is one of the inputs (the input would be lost) or a directory.
 
-    Called before any work, so a wrong ``-o`` costs nothing.
+    Called before any work, so a wrong ``-o`` costs nothing. ``-`` (stdin, stdout) is never a
+    file another argument names.
     """
+    if os.fspath(output) == "-":
+        return
     if Path(output).is_dir():
         raise InputError(
             expected="an output file name",
@@ -194,7 +197,7 @@ def refuse_overwrite_input(output: str | os.PathLike[str], inputs: list[str]) ->
         )
     out = Path(output).resolve()
     for item in inputs:
-        if Path(item).resolve() == out:
+        if item != "-" and Path(item).resolve() == out:
             raise InputError(
                 expected="an output path different from every input",
                 found=f"-o {output} is also an input",

@@ -64,5 +64,7 @@ def user_errors(func: F) -> F:
 
 
 def info(message: str) -> None:
-    """Progress and summaries go to stderr; results go to files or stdout."""
-    print(message, file=sys.stderr, flush=True)
+    """Progress and summaries go to stderr (nothing with -q); results go to files or stdout."""
+    from linkclf.cli.progress import say
+
+    say(message)

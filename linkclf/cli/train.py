@@ -12,16 +12,17 @@ from linkclf.cli._common import info, user_errors
 @user_errors
 def command(
     data: list[str] = typer.Option(
-        None, "--data", help="Labelled CSV(s); default: the config's data.paths."
+        None, "-d", "--data", help="Labelled CSV(s); default: the config's data.paths."
     ),
     config: Path = typer.Option(
         None,
+        "-c",
         "--config",
         help="Training config (TOML), checked against linkclf.config.DEFAULTS; "
         "default: those defaults (what training/default.toml restates).",
     ),
     out: Path = typer.Option(
-        Path("models/default"), "--out", help="Model directory to install into."
+        Path("models/default"), "-o", "--out", "--output", help="Model directory to install into."
     ),
     set_: list[str] = typer.Option(
         None, "--set", help="Override a config value: section.key=value."
@@ -38,7 +39,7 @@ def command(
 ) -> None:
     """Train a model on labelled links, track it in MLflow, install it if it is better.
 
-    Example: linkclf train --data datasets/default/links.csv.gz --out models/default
+    Example: linkclf train --data datasets/default/links.csv.gz -o models/default
 
     Retrain on your audit: linkclf train --data datasets/default/links.csv.gz --data scored.csv --review review.csv
     """

@@ -96,7 +96,9 @@ def _write_parquet(df: pd.DataFrame, handle: IO[bytes]) -> None:
 
 
 def _write_jsonl(df: pd.DataFrame, handle: IO[bytes]) -> None:
-    text = df.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+    text = df.to_json(
+        orient="records", lines=True, force_ascii=False, date_format="iso", double_precision=15
+    )
     handle.write((text or "").encode("utf-8"))
 
 
@@ -171,9 +173,8 @@ def read_table_text(
                     handle,
                     orient="records",
                     lines=True,
-                    dtype=False,
-                    convert_dates=False,
-                    keep_default_dates=False,
+                    dtype=False,  # no type guessing (and no date parsing): text stays text
+                    precise_float=True,
                 )
     except InputError:
         raise

@@ -89,7 +89,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "semrush.xlsx"
         write_sheet(path, args.rows)
-        print(f"xlsx read, {args.rows:,} rows x {len(HEADER)} columns, {path.stat().st_size:,} bytes")
+        print(
+            f"xlsx read, {args.rows:,} rows x {len(HEADER)} columns, {path.stat().st_size:,} bytes"
+        )
         fast = timed("python-calamine (chosen)", read_calamine, path)
         slow = timed("openpyxl (read_only)", read_openpyxl, path)
         print(f"calamine is {slow / fast:.1f}x faster")

@@ -30,7 +30,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from linkclf import inputfile
 from linkclf.errors import InputError
@@ -150,7 +150,7 @@ def open_input(
         container = None
         if magic.startswith(_GZIP):
             container = "gzip"
-            stream = gzip.GzipFile(fileobj=stream, mode="rb")
+            stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
         elif magic.startswith(_ZIP):
             stream, container = _open_zip(stream, raw, where, what, stack)
         stack.callback(stream.close)
@@ -179,7 +179,7 @@ class _GuardedGzip(io.BufferedIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         try:
-            return self._inner.read(size)
+            return self._inner.read(-1 if size is None else size)
         except (OSError, EOFError, zlib.error) as exc:
             raise _bad(
                 self._where, self._what, f"a gzip file broken mid-way ({exc})", "download it again"
@@ -272,9 +272,9 @@ def _xlsx_as_csv(archive: zipfile.ZipFile, where: str, what: str) -> BinaryIO:
     handle.seek(0)
     try:
         book = CalamineWorkbook.from_filelike(handle)  # type: ignore[arg-type]
-        rows: list[list[object]] = []
+        rows: list[list[Any]] = []
         for sheet in book.sheet_names:
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
+            rows = list(book.get_sheet_by_name(sheet).to_python(skip_empty_area=True))
             if rows:
                 break
     except Exception as exc:  # calamine raises its own error types for broken workbooks

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from linkclf.errors import SchemaError
-from linkclf.tables import read_table_text, write_table
 from linkclf.schema import LINK_TYPES, PLACEMENTS
+from linkclf.tables import read_table_text, write_table
 
 P_COLUMN = "p_manipulative"
 FLAG_COLUMN = "flag"

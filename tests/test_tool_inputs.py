@@ -133,9 +133,7 @@ def test_piped_input_equals_file_input_row_for_row(
     """`cat x | linkclf score - -o y`: one read of the pipe (it once lost half the rows)."""
     _score([str(export), "-o", str(tmp_path / "file.csv")], model)
     out = tmp_path / "piped.csv"
-    command = (
-        f"cat {export} | {sys.executable} -m linkclf score {name} -o {out} --model {model} -q"
-    )
+    command = f"cat {export} | {sys.executable} -m linkclf score {name} -o {out} --model {model} -q"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's linkclf, from another folder
     done = subprocess.run(
         command, shell=True, capture_output=True, text=True, cwd=tmp_path, env=env

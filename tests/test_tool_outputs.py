@@ -27,7 +27,7 @@ def _scored_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Source url": ["https://a.example/p", "https://b.example/q", "https://c.example/"],
-            "anchor": ["=HYPERLINK(\"x\")", "+cheap pills, \"quoted\"\nnext line", None],
+            "anchor": ['=HYPERLINK("x")', '+cheap pills, "quoted"\nnext line', None],
             "source_url": ["https://a.example/p", "https://b.example/q", "https://c.example/"],
             "target_url": ["https://t.example/"] * 3,
             "referring_domain": ["a.example", "b.example", "c.example"],

@@ -53,7 +53,9 @@ def test_the_wheel_scores_from_another_folder(tmp_path: Path) -> None:
     export = elsewhere / "backlinks.csv"
     export.write_bytes(b"".join(SAMPLE.read_bytes().splitlines(keepends=True)[:201]))
     env = {
-        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LINKCLF_MODEL", "VIRTUAL_ENV")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "LINKCLF_MODEL", "VIRTUAL_ENV")
     }
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     where = _run(

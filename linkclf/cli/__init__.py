@@ -118,8 +118,8 @@ class _Command(TyperCommand):
             if param.param_type_name == "argument":
                 # typer would add "<list[str]>" after the name and braces in the usage line.
                 usage = param.metavar if param.required else f"[{param.metavar}]"
-                param._usage_display_name = lambda usage=usage: usage  # type: ignore[method-assign]
-                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+                param._usage_display_name = lambda usage=usage: usage  # type: ignore[attr-defined]
+                param.display_type_rich = lambda ctx: None  # type: ignore[attr-defined]
 
 
 def _register() -> None:

@@ -114,7 +114,9 @@ def step(name: str, total: int | None = None, unit: str = "links") -> Iterator[S
 
             def show(done: int, total_: int | None) -> None:
                 elapsed = max(time.perf_counter() - started, 1e-9)
-                bar.update(task, completed=done, total=total_, rate=f"{done / elapsed:,.0f} {unit}/s")
+                bar.update(
+                    task, completed=done, total=total_, rate=f"{done / elapsed:,.0f} {unit}/s"
+                )
 
             current._bar = show
             yield current

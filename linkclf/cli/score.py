@@ -71,8 +71,8 @@ def command(
     clf = LinkClassifier.load(model_dir)
     with step("read", unit="links") as reading:
         links = read_exports(inputs, format=fmt, target=target)
+        check_scorable(links)  # before any progress line: a refusal is one line
         reading.update(len(links), len(links))
-    check_scorable(links)  # before any progress line: a refusal is one line
     info(f"read {len(links):,} distinct links from {len(inputs)} file(s)")
     with step("featurise, embed, score", total=len(links)) as scoring:
         if dask:

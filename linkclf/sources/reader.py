@@ -239,7 +239,9 @@ def read_exports(
             where=", ".join(str(paths[i]) for i in untargeted),
         )
         for i in untargeted:
-            frames[i] = conform(frames[i].assign(target_url=inferred).astype({"target_url": "string"}))
+            frames[i] = conform(
+                frames[i].assign(target_url=inferred).astype({"target_url": "string"})
+            )
     from linkclf.sources.merge import merge_frames
 
     return merge_frames(frames)

@@ -11,7 +11,6 @@ import csv
 import io
 import os
 import re
-from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from linkclf import inputfile, limits, opening

@@ -84,3 +84,14 @@ def test_every_error_code_is_documented() -> None:
     }
     for code in codes:
         assert re.search(rf"^## {code}\b", doc, re.M), code
+
+
+def test_train_outside_a_checkout_says_what_to_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["train", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "--data" in lines[0] and "linkclf simulate" in lines[0]
+    assert not (tmp_path / "m").exists()

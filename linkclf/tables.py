@@ -64,8 +64,9 @@ def format_of(path: str | os.PathLike[str]) -> str:
 
 
 def _writes_through(path: str) -> bool:
-    """A device, FIFO or socket (after symlinks), or a path under /dev or /proc/self/fd."""
-    if path.startswith(("/dev/", "/proc/self/fd/")):
+    """A device, FIFO or socket (after symlinks), or a descriptor path (/dev/stdout, /dev/fd/N):
+    opened and written, never renamed over (that once replaced /dev/stdout with a file)."""
+    if path in ("/dev/stdout", "/dev/stderr") or path.startswith(("/dev/fd/", "/proc/self/fd/")):
         return True
     try:
         mode = os.stat(path).st_mode

@@ -51,6 +51,7 @@ lint: setup ## ruff + mypy
 
 bench: setup ## Benchmarks: read, embed, score throughput and peak memory
 	$(PY) benchmarks/bench_read.py
+	$(PY) benchmarks/bench_xlsx.py
 	$(PY) benchmarks/bench_embed.py
 	$(PY) benchmarks/bench_score.py
 

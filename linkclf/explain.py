@@ -15,6 +15,9 @@ import pandas as pd
 
 from linkclf.features.catalogue import entry, explainable, lookup
 
+#: Prefix of the per-family contribution columns `linkclf explain -o` writes.
+FAMILY_PREFIX = "contribution_"
+
 #: The reason every rel-qualified link carries instead of a disavow verdict (linkclf.pipeline).
 REL_QUALIFIED_REASON = "rel=nofollow/ugc/sponsored: passes no ranking signal, no disavow needed"
 
@@ -85,3 +88,16 @@ def top_reasons(
                 break
         reasons.append(phrases)
     return reasons
+
+
+def family_contributions(contributions: pd.DataFrame) -> pd.DataFrame:
+    """TreeSHAP contributions summed per signal family, one column ``contribution_<family>``.
+
+    In log-odds of the raw score, before calibration: positive pushes towards manipulative.
+    Every family of the model's features gets a column, also where it is 0 for every row.
+    """
+    specs = [lookup(c) for c in contributions.columns]
+    fam_of = [spec.family if spec is not None else "other" for spec in specs]
+    summed = contributions.T.groupby(fam_of, sort=True).sum().T
+    summed.columns = [f"{FAMILY_PREFIX}{f}" for f in summed.columns]
+    return summed.round(6)

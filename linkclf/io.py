@@ -20,7 +20,7 @@ from typing import IO
 
 import pandas as pd
 
-from linkclf import inputfile, limits
+from linkclf import inputfile, limits, opening
 from linkclf.errors import InputError
 
 #: A cell is a formula to Excel / LibreOffice / Sheets when it starts with one of ``= + - @``,
@@ -183,8 +183,11 @@ def write_csv_atomic(
 def refuse_overwrite_input(output: str | os.PathLike[str], inputs: list[str]) -> None:
     """Refuse an output path that is one of the inputs (the input would be lost) or a directory.
 
-    Called before any work, so a wrong ``-o`` costs nothing.
+    Called before any work, so a wrong ``-o`` costs nothing. ``-`` (stdin, stdout) is never a
+    file another argument names.
     """
+    if os.fspath(output) == "-":
+        return
     if Path(output).is_dir():
         raise InputError(
             expected="an output file name",
@@ -194,7 +197,7 @@ def refuse_overwrite_input(output: str | os.PathLike[str], inputs: list[str]) ->
         )
     out = Path(output).resolve()
     for item in inputs:
-        if Path(item).resolve() == out:
+        if item != "-" and Path(item).resolve() == out:
             raise InputError(
                 expected="an output path different from every input",
                 found=f"-o {output} is also an input",
@@ -203,15 +206,13 @@ def refuse_overwrite_input(output: str | os.PathLike[str], inputs: list[str]) ->
             )
 
 
-def _check_head(path: str | os.PathLike[str], what: str, fix: str) -> None:
+def _check_head(head: bytes, where: str, what: str, fix: str) -> None:
     """Refuse, from the first bytes only, what pandas would choke or crawl on.
 
     Not a regular file, compressed or binary, UTF-16, and a header line over the line limit or
     with more columns than the column limit (pandas takes minutes on 5 million header cells).
     """
-    where = str(path)
     limit = limits.current()
-    head = inputfile.read_head(path, limit.max_line_bytes + 1, what)
     if not head.strip():
         raise InputError(
             expected=f"{what} with a header row", found="an empty file", fix=fix, where=where
@@ -297,11 +298,12 @@ def read_csv_text(
     """
     name = str(path)
     wanted = set(columns)
-    _check_head(path, what, fix)
     try:
-        with inputfile.open_regular(path, what) as handle:
+        # One open, gzip/zip/xlsx decoded, stdin allowed (linkclf.opening).
+        with opening.open_input(path, limits.current().max_line_bytes + 1, what) as opened:
+            _check_head(opened.head, opened.where, what, fix)
             df = pd.read_csv(
-                handle,
+                opened.stream,
                 dtype=str,
                 keep_default_na=False,
                 usecols=lambda col: restore_formula(col) in wanted,

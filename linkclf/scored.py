@@ -1,6 +1,8 @@
 """The scored-file contract: what `linkclf score` writes and what every later command reads.
 
-A scored file is a UTF-8 CSV (linkclf.io's writer: atomic, spreadsheet formulas neutralised):
+A scored file is a table in the format its extension names (linkclf.tables: ``.csv`` and
+``.csv.gz`` as linkclf.io's CSV, atomic, spreadsheet formulas neutralised; ``.parquet``;
+``.jsonl``; ``-`` for CSV on stdout):
 every original column of the export(s), then the canonical key columns, then
 
 * ``p_manipulative`` - calibrated probability that the link is manipulative (0-1);
@@ -27,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from linkclf.errors import SchemaError
-from linkclf.io import read_csv_text, write_csv_atomic
 from linkclf.schema import LINK_TYPES, PLACEMENTS
+from linkclf.tables import read_table_text, write_table
 
 P_COLUMN = "p_manipulative"
 FLAG_COLUMN = "flag"
@@ -61,11 +63,11 @@ def without_predictions(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_scored(scored: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write a scored frame (atomic; text cells safe for spreadsheets)."""
+    """Write a scored frame in the format of ``path``'s extension (see linkclf.tables)."""
     missing = [c for c in SCORE_COLUMNS if c not in scored.columns]
     if missing:
         raise ValueError(f"not a scored frame: no {', '.join(missing)}")
-    write_csv_atomic(scored, path)
+    write_table(scored, path)
 
 
 def read_scored(path: str | os.PathLike[str], columns: Collection[str]) -> pd.DataFrame:
@@ -77,7 +79,7 @@ def read_scored(path: str | os.PathLike[str], columns: Collection[str]) -> pd.Da
     wanted = set(columns)
     if KIND_COLUMN in wanted:
         wanted.add(LEGACY_KIND_COLUMN)
-    df = read_csv_text(
+    df = read_table_text(
         path,
         wanted,
         what="a scored CSV from `linkclf score`",

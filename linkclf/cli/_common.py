@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -64,5 +63,7 @@ def user_errors(func: F) -> F:
 
 
 def info(message: str) -> None:
-    """Progress and summaries go to stderr; results go to files or stdout."""
-    print(message, file=sys.stderr, flush=True)
+    """Progress and summaries go to stderr (nothing with -q); results go to files or stdout."""
+    from linkclf.cli.progress import say
+
+    say(message)

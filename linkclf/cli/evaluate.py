@@ -12,7 +12,12 @@ from linkclf.cli._common import info, user_errors
 
 @user_errors
 def command(
-    model: Path = typer.Option(Path("models/default"), "--model", help="Model directory."),
+    model: Path = typer.Option(
+        None,
+        "-m",
+        "--model",
+        help="Model directory [default: $LINKCLF_MODEL, else the model installed with linkclf].",
+    ),
     data: list[str] = typer.Option(
         None, "--data", help="Labelled CSV(s); default: the model's training data."
     ),
@@ -26,7 +31,10 @@ def command(
     from linkclf.evaluate import evaluate, format_table
     from linkclf.io import write_text_atomic
     from linkclf.model import LinkClassifier
+    from linkclf.modelpath import resolve_model
     from linkclf.plots import reliability_figure
+
+    model = resolve_model(model)
 
     if not data:
         data = LinkClassifier.load(model).meta_.get("training", {}).get("data", [])

@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from linkclf import limits
+from linkclf import limits, opening
 from linkclf.errors import InputError
 from linkclf.sources import textio
 from linkclf.sources.base import Spec
@@ -62,7 +62,15 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
 def sniff(path: str | os.PathLike[str], format: str | None = None) -> Layout:
     """Work out how to read ``path``; ``format`` forces the vendor (header still located)."""
-    where = str(path)
+    with opening.open_input(path, textio.sample_size()) as opened:
+        return sniff_head(opened.head, opened.truncated, opened.where, format)
+
+
+def sniff_head(head: bytes, truncated: bool, where: str, format: str | None = None) -> Layout:
+    """Work out how to read a file from its first bytes (``truncated``: the file goes on).
+
+    The reader calls this on the head it already read, so the input is opened once.
+    """
     if format is not None and format not in BY_NAME:
         raise InputError(
             expected=f"--format one of {', '.join(FORMATS)}",
@@ -70,9 +78,7 @@ def sniff(path: str | os.PathLike[str], format: str | None = None) -> Layout:
             fix="pick one of the listed formats, or leave it out to detect it",
             where=where,
         )
-    head = textio.read_head(path)
     codec = textio.sniff_encoding(head, where)
-    truncated = len(head) == textio.sample_size()
     text = textio.decode_head(head, codec, truncated=truncated)
     _refuse_binary_text(text, where)
     _refuse_long_line(text, truncated, where)

@@ -9,7 +9,9 @@ from linkclf.schema import conform
 
 SEEN_IN = "seen_in"
 KEY = ["source_url", "target_url", "anchor"]
-PAIR = ["source_url", "target_url"]
+#: Search Console rows (no anchor, no target page) fold into rows with the same source page and
+#: the same target site.
+PAIR = ["source_url", "target_site"]
 
 
 def merge_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -17,8 +19,9 @@ def merge_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
     Column by column the first non-missing value wins, in ``frames`` order. ``seen_in`` becomes
     the ``;``-joined names of the files that saw the link, in ``frames`` order. Rows without an
-    anchor (Search Console has no anchor column) are folded into the anchored rows of the same
-    source and target when there are any: the anchor is unknown, not a different link.
+    anchor (Search Console has no anchor column, nor a target page) are folded into the anchored
+    rows of the same source page and target *site* when there are any: the anchor and page are
+    unknown, not a different link.
     """
     names = list(dict.fromkeys(n for f in frames for n in f[SEEN_IN].dropna().unique()))
     stacked = pd.concat(frames, ignore_index=True)
@@ -27,15 +30,24 @@ def merge_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     groups = stacked.groupby(KEY, dropna=False, sort=False).ngroup().to_numpy()
     merged = stacked.drop(columns=[SEEN_IN]).groupby(groups, sort=True).first()
     seen_by_group = seen.groupby(groups, sort=True).any()
+    # Only exports without any anchor (Search Console) fold: a vendor's image link without alt
+    # text is a link of its own and must not vanish into a text link from the same page.
+    anchorless_files = [
+        n for n in names if stacked.loc[stacked[SEEN_IN] == n, "anchor"].isna().all()
+    ]
     merged, seen_by_group = _fold_anchorless(
-        merged.reset_index(drop=True), seen_by_group.reset_index(drop=True)
+        merged.reset_index(drop=True), seen_by_group.reset_index(drop=True), anchorless_files
     )
     merged[SEEN_IN] = _join_names(seen_by_group, names)
     return conform(merged).reset_index(drop=True)
 
 
-def _fold_anchorless(merged: pd.DataFrame, seen: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    no_anchor = merged["anchor"].isna().to_numpy()
+def _fold_anchorless(
+    merged: pd.DataFrame, seen: pd.DataFrame, anchorless_files: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    others = [c for c in seen.columns if c not in anchorless_files]
+    only_anchorless = ~seen[others].any(axis=1).to_numpy() if others else np.ones(len(seen), bool)
+    no_anchor = merged["anchor"].isna().to_numpy() & only_anchorless
     if not no_anchor.any() or no_anchor.all():
         return merged, seen
     pair = pd.MultiIndex.from_frame(merged[PAIR].astype("object").fillna(""))

@@ -15,11 +15,11 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from linkclf import limits
+from linkclf import limits, opening
 from linkclf.errors import InputError
 from linkclf.schema import conform
 from linkclf.sources import textio
-from linkclf.sources.detect import Layout, sniff
+from linkclf.sources.detect import Layout, sniff_head
 
 #: The column recording which file(s) a link came from.
 SEEN_IN = "seen_in"
@@ -55,19 +55,38 @@ def iter_export(
     InputError
         one line naming the file (and row), for anything that cannot be read.
     """
+    for _, chunk in _iter_layout(path, format, chunksize, target, require_target=True):
+        yield chunk
+
+
+def _no_target(where: str, found: str = "no target given") -> InputError:
+    return InputError(
+        expected="a target URL for a Search Console export (it has no target column)",
+        found=found,
+        fix="pass --target https://your-site.example/ (read_export(..., target=...)), or "
+        "score it together with a vendor export of that one site",
+        where=where,
+    )
+
+
+def _iter_layout(
+    path: str | os.PathLike[str],
+    format: str | None,
+    chunksize: int,
+    target: str | None,
+    *,
+    require_target: bool,
+) -> Iterator[tuple[Layout, pd.DataFrame]]:
+    """(layout, canonical chunk) pairs; one open of ``path`` (see linkclf.opening)."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, got {chunksize}")
-    layout = sniff(path, format)
-    where = str(path)
-    if layout.format == "gsc" and not target:
-        raise InputError(
-            expected="a target URL for a Search Console export (it has no target column)",
-            found="no target given",
-            fix="pass --target https://your-site.example/ (read_export(..., target=...))",
-            where=where,
-        )
-    first_row = layout.skip + 2  # 1-based, header line = row skip + 1
-    with textio.open_text(path, layout.codec) as handle:
+    with opening.open_input(path, textio.sample_size()) as opened:
+        where = opened.where
+        layout = sniff_head(opened.head, opened.truncated, where, format)
+        if layout.format == "gsc" and not target and require_target:
+            raise _no_target(where)
+        first_row = layout.skip + 2  # 1-based, header line = row skip + 1
+        handle = textio.wrap_text(opened.stream, layout.codec)
         for _ in range(layout.skip):
             handle.readline()
         emitted = False
@@ -83,10 +102,10 @@ def iter_export(
                     where=where,
                 )
             emitted = True
-            yield _to_canonical(chunk, layout, textio.name_of(path), target)
+            yield layout, _to_canonical(chunk, layout, opened.name, target)
         if not emitted:
             empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in layout.header})
-            yield _to_canonical(empty, layout, textio.name_of(path), target)
+            yield layout, _to_canonical(empty, layout, opened.name, target)
 
 
 def _chunks(
@@ -172,9 +191,17 @@ def read_export(
     >>> links = read_export("backlinks.csv")  # doctest: +SKIP
     >>> links[["source_url", "target_url", "anchor", "nofollow", "seen_in"]]  # doctest: +SKIP
     """
-    chunks = list(iter_export(path, format=format, target=target))
+    return _read_one(path, format, target, require_target=True)[1]
+
+
+def _read_one(
+    path: str | os.PathLike[str], format: str | None, target: str | None, *, require_target: bool
+) -> tuple[str, pd.DataFrame]:
+    """(format name, whole canonical frame) of one export."""
+    pairs = list(_iter_layout(path, format, 50_000, target, require_target=require_target))
+    chunks = [chunk for _, chunk in pairs]
     out = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    return out.reset_index(drop=True)
+    return pairs[0][0].format, out.reset_index(drop=True)
 
 
 def read_exports(
@@ -189,7 +216,11 @@ def read_exports(
     row takes, column by column, the first non-missing value in the order the files were given
     (so Ahrefs' DR and Majestic's Trust Flow both survive), and ``seen_in`` lists every file that
     saw the link, ``;``-joined. A row from an export without anchors (Search Console) is credited
-    to every anchored row with the same source and target instead of standing alone.
+    to every anchored row with the same source page and target *site* instead of standing alone
+    (Search Console names no target page).
+
+    A Search Console export needs ``target``, unless the other exports name a single target
+    site: its rows then take that site (the most common target URL's origin).
     """
     if not paths:
         raise InputError(
@@ -197,9 +228,39 @@ def read_exports(
             found="none",
             fix="pass one or more export paths",
         )
-    frames = [read_export(p, format=format, target=target) for p in paths]
-    if len(frames) == 1:
-        return frames[0]
+    read = [_read_one(p, format, target, require_target=len(paths) == 1) for p in paths]
+    if len(read) == 1:
+        return read[0][1]
+    frames = [frame for _, frame in read]
+    untargeted = [i for i, (fmt, _) in enumerate(read) if fmt == "gsc" and not target]
+    if untargeted:
+        inferred = _single_target(
+            [f for i, (_, f) in enumerate(read) if i not in untargeted],
+            where=", ".join(str(paths[i]) for i in untargeted),
+        )
+        for i in untargeted:
+            frames[i] = conform(
+                frames[i].assign(target_url=inferred).astype({"target_url": "string"})
+            )
     from linkclf.sources.merge import merge_frames
 
     return merge_frames(frames)
+
+
+def _single_target(frames: list[pd.DataFrame], where: str) -> str:
+    """The origin of the most common target URL when ``frames`` name exactly one target site."""
+    targets = pd.concat([f[["target_url", "target_site"]] for f in frames], ignore_index=True)
+    targets = targets.dropna()
+    sites = sorted(set(targets["target_site"].astype(str)) - {""})
+    if len(sites) != 1:
+        shown = ", ".join(sites[:3]) + (" ..." if len(sites) > 3 else "")
+        found = (
+            f"the other exports name {len(sites)} target sites ({shown})"
+            if sites
+            else "no other export naming the target site"
+        )
+        raise _no_target(where, found)
+    from urllib.parse import urlsplit
+
+    url = urlsplit(str(targets["target_url"].mode().iloc[0]).strip())
+    return f"{url.scheme or 'https'}://{url.netloc}/"

@@ -11,10 +11,9 @@ import csv
 import io
 import os
 import re
-from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from linkclf import inputfile, limits
+from linkclf import inputfile, limits, opening
 from linkclf.errors import InputError
 from linkclf.limits import Limits
 
@@ -44,8 +43,8 @@ codecs.register_error(_FALLBACK, _cp1252_fallback)
 
 
 def name_of(path: str | os.PathLike[str]) -> str:
-    """The file name used in messages and in ``seen_in``."""
-    return Path(path).name
+    """The file name used in messages and in ``seen_in`` (``stdin`` for ``-``)."""
+    return opening.display_name(path)
 
 
 def sample_size() -> int:
@@ -106,7 +105,11 @@ def decode_head(head: bytes, codec: str, truncated: bool) -> str:
 
 def open_text(path: str | os.PathLike[str], codec: str) -> TextIO:
     """Open ``path`` as a decoded text stream with line ends untranslated (csv needs that)."""
-    raw = inputfile.open_regular(path, "a readable export file")
+    return wrap_text(inputfile.open_regular(path, "a readable export file"), codec)
+
+
+def wrap_text(raw: BinaryIO, codec: str) -> TextIO:
+    """A decoded text stream over ``raw`` with line ends untranslated (csv needs that)."""
     return io.TextIOWrapper(raw, encoding=codec, errors=_errors_for(codec), newline="")
 
 

@@ -1,0 +1,3 @@
+from linkclf.cli import main
+
+main()

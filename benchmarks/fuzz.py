@@ -222,7 +222,11 @@ def damage_model(root: Path, rng: random.Random) -> str:
                 starts = [m.start() for m in re.finditer(r"^Tree=", text[start:end], re.M)]
                 sizes = [b - a for a, b in zip(starts, [*starts[1:], end - start], strict=True)]
                 text = re.sub(
-                    r"^tree_sizes=.*$", "tree_sizes=" + " ".join(map(str, sizes)), text, 1, re.M
+                    r"^tree_sizes=.*$",
+                    "tree_sizes=" + " ".join(map(str, sizes)),
+                    text,
+                    count=1,
+                    flags=re.M,
                 )
         path.write_text(text)
         if rng.random() < 0.7:  # an old model without checksums: the structure check alone
@@ -394,9 +398,13 @@ def disavow_seeds() -> list[bytes]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--exports", type=int, default=1000)
-    parser.add_argument("--scored", type=int, default=300, help="mutated scored CSVs (report + disavow)")
+    parser.add_argument(
+        "--scored", type=int, default=300, help="mutated scored CSVs (report + disavow)"
+    )
     parser.add_argument("--models", type=int, default=200)
     parser.add_argument("--disavow", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
@@ -424,8 +432,11 @@ def main() -> int:
         seed_case = work / "seed"
         seed_case.mkdir()
         runner.submit(
-            Outcome("setup", "score the seed", ["score", str(good_export), "-o", str(scored_seed),
-                                                "--model", str(model)]),  # fmt: skip
+            Outcome(
+                "setup",
+                "score the seed",
+                ["score", str(good_export), "-o", str(scored_seed), "--model", str(model)],
+            ),  # fmt: skip
             seed_case,
             [],
         )

@@ -54,7 +54,9 @@ def _with_tree_sizes(text: str) -> str:
     end = text.index("\nend of trees\n") + 1
     starts = [m.start() for m in re.finditer(r"^Tree=", text[body_start:end], re.M)]
     sizes = [b - a for a, b in zip(starts, [*starts[1:], end - body_start], strict=True)]
-    return re.sub(r"^tree_sizes=.*$", "tree_sizes=" + " ".join(map(str, sizes)), text, 1, re.M)
+    return re.sub(
+        r"^tree_sizes=.*$", "tree_sizes=" + " ".join(map(str, sizes)), text, count=1, flags=re.M
+    )
 
 
 def _lgb_edit(pattern: str, repl: str, keep_sizes: bool = True) -> Callable[[Path], None]:

@@ -376,6 +376,8 @@ class Runner:
                 outcome.left += [p.name for p in parent.iterdir() if ".linkclf-" in p.name]
         if outcome.traceback or outcome.signal or outcome.hang or outcome.left:
             outcome.case += f" | stderr: {err.strip()[-300:]!r}"
+        else:
+            shutil.rmtree(cwd, ignore_errors=True)  # keep only what shows a problem
 
     def finish(self) -> list[Outcome]:
         while self.running:
@@ -486,7 +488,10 @@ def main() -> int:
             path.mkdir(parents=True)
             return path
 
-        for i in range(opts.exports):
+        scored_bytes = scored_seed.read_bytes()
+        dseeds = disavow_seeds()
+
+        def export_case(i: int) -> None:
             seed = rng.choice(seeds)
             data, what = mutate(seed.read_bytes(), rng)
             cwd = case_dir("export", i)
@@ -497,8 +502,8 @@ def main() -> int:
             if "gsc" in seed.name:
                 args += ["--target", "https://t.example/"]
             runner.submit(Outcome("export", f"{seed.name}: {what}", args), cwd, [out])
-        scored_bytes = scored_seed.read_bytes()
-        for i in range(opts.scored):
+
+        def scored_case(i: int) -> None:
             data, what = mutate(scored_bytes, rng)
             cwd = case_dir("scored", i)
             src = cwd / "scored.csv"
@@ -510,7 +515,8 @@ def main() -> int:
                 out = cwd / "out" / "disavow.txt"
                 args = ["disavow", str(src), "-o", str(out), "--review", str(cwd / "out" / "r.csv")]
             runner.submit(Outcome("scored", f"{args[0]}: {what}", args), cwd, [out])
-        for i in range(opts.models):
+
+        def model_case(i: int) -> None:
             cwd = case_dir("model", i)
             damaged = cwd / "model"
             shutil.copytree(model, damaged)
@@ -518,8 +524,8 @@ def main() -> int:
             out = cwd / "out" / "scored.csv"
             args = ["score", str(good_export), "-o", str(out), "--model", str(damaged)]
             runner.submit(Outcome("model", what, args), cwd, [out])
-        dseeds = disavow_seeds()
-        for i in range(opts.disavow):
+
+        def disavow_case(i: int) -> None:
             data, what = mutate(rng.choice(dseeds), rng)
             cwd = case_dir("disavow", i)
             src = cwd / "old.txt"
@@ -535,6 +541,23 @@ def main() -> int:
             else:
                 args = ["disavow", "--check", str(src)]
             runner.submit(Outcome("disavow", f"--{mode}: {what}", args), cwd, [out])
+
+        # Interleaved, so a run cut short still has figures for every group.
+        schedule = (
+            [(export_case, i) for i in range(opts.exports)]
+            + [(scored_case, i) for i in range(opts.scored)]
+            + [(model_case, i) for i in range(opts.models)]
+            + [(disavow_case, i) for i in range(opts.disavow)]
+        )
+        random.Random(opts.seed).shuffle(schedule)
+        for n, (make, i) in enumerate(schedule, start=1):
+            make(i)
+            if n % 50 == 0 and opts.json:
+                partial = _summarise(runner.done, time.time() - started, opts)
+                opts.json.parent.mkdir(parents=True, exist_ok=True)
+                opts.json.with_suffix(".partial.json").write_text(json.dumps(partial, indent=2))
+                print(f"{len(runner.done)} cases done in {time.time() - started:.0f}s",
+                      file=sys.stderr, flush=True)  # fmt: skip
         outcomes = runner.finish()
         summary = _summarise(outcomes, time.time() - started, opts)
         print(json.dumps(summary, indent=2))

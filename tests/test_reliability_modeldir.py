@@ -147,6 +147,14 @@ TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
         _lgb_edit(r"^tree_sizes=\d+", "tree_sizes=99999999", keep_sizes=False),
         "model.lgb.txt",
     ),
+    "lgb blank line inside a tree": (
+        _lgb_edit(r"^leaf_value=", "\nleaf_value="),
+        "blank line|SHA-256",
+    ),
+    "lgb number python reads, LightGBM not": (
+        _lgb_edit(r"^left_child=(\d+)", r"left_child=\1_0"),
+        "integers|SHA-256",
+    ),
     "lgb not a model": (lambda r: (r / "model.lgb.txt").write_text("hello"), "model.lgb.txt"),
     "lgb is a directory": (
         lambda r: ((r / "model.lgb.txt").unlink(), (r / "model.lgb.txt").mkdir()),

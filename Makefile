@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data model demo test test-all lint bench evaluate report clean
+.PHONY: help setup data model demo test test-all lint bench evaluate report clean fuzz
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ bench: setup ## Benchmarks: read, embed, score throughput and peak memory
 	$(PY) benchmarks/bench_xlsx.py
 	$(PY) benchmarks/bench_embed.py
 	$(PY) benchmarks/bench_score.py
+
+fuzz: setup ## Fuzz every command through the CLI: 1,000 exports, 200 models, 200 disavow files
+	$(PY) benchmarks/fuzz.py --json out/fuzz.json
 
 evaluate: models/default/model.json ## Held-out figures with baselines (grouped by domain)
 	$(LINKCLF) evaluate --model models/default -o out/metrics.json

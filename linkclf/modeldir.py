@@ -259,23 +259,35 @@ def checksums(root: Path) -> dict[str, str]:
     return {name: checksum(root / name) for name in BOOSTERS if (root / name).is_file()}
 
 
+#: Numbers as LightGBM writes them. Python's int()/float() also take "1_0", " 7", "inf" and
+#: "nan", which LightGBM's parser reads differently (or not at all): only these forms pass.
+_INT = re.compile(r"-?[0-9]+")
+_FLOAT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+#: LightGBM's Tree parser reads at most this many key=value lines, up to the first blank line.
+_MAX_TREE_LINES = 22
+
+
+def _parts(value: str) -> list[str]:
+    # LightGBM splits on single spaces: two spaces make an empty value, a count mismatch.
+    return value.split(" ") if value != "" else []
+
+
 def _ints(where: str, key: str, value: str, count: int) -> list[int]:
-    parts = value.split()
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        raise _error(where, f"{key}: integers", _short(value)) from None
+    parts = _parts(value)
+    if not all(_INT.fullmatch(p) for p in parts):
+        raise _error(where, f"{key}: integers", _short(value))
+    numbers = [int(p) for p in parts]
     if len(numbers) != count:
         raise _error(where, f"{key}: {count} values", f"{len(numbers)}")
     return numbers
 
 
 def _floats(where: str, key: str, value: str, count: int, *, finite: bool) -> list[float]:
-    parts = value.split()
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        raise _error(where, f"{key}: numbers", _short(value)) from None
+    parts = _parts(value)
+    special = () if finite else ("inf", "-inf", "nan", "-nan")  # LightGBM writes these
+    if not all(_FLOAT.fullmatch(p) or p in special for p in parts):
+        raise _error(where, f"{key}: decimal numbers", _short(value))
+    numbers = [float(p) for p in parts]
     if len(numbers) != count:
         raise _error(where, f"{key}: {count} values", f"{len(numbers)}")
     if any(math.isnan(v) or (finite and math.isinf(v)) for v in numbers):
@@ -355,6 +367,24 @@ def _tree(where: str, fields: dict[str, str], n_features: int) -> None:
         raise _error(where, "every node and leaf reachable from the root", "some not")
 
 
+def _tree_fields(where: str, lines: list[str]) -> dict[str, str]:
+    """The key=value lines of a tree as LightGBM's parser reads them: up to the first blank
+    line, at most 22 (a line without '=' would make it scan on into the next line)."""
+    fields: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if line == "":
+            if any(lines[index:]):
+                raise _error(where, "no blank line inside a tree", "one")
+            break
+        match = _KEY_VALUE.fullmatch(line)
+        if match is None:
+            raise _error(where, "lines key=value", _short(line))
+        if index >= _MAX_TREE_LINES:
+            raise _error(where, f"at most {_MAX_TREE_LINES} lines in a tree", "more")
+        fields[match.group(1)] = match.group(2)
+    return fields
+
+
 def validate_booster(path: Path, n_features: int, n_classes: int, digest: str | None) -> None:
     """A LightGBM text model checked as described in the module docstring."""
     data = _read(path, MAX_BOOSTER_BYTES)
@@ -415,14 +445,7 @@ def validate_booster(path: Path, n_features: int, n_classes: int, digest: str | 
         name = f"{where}, Tree={index}"
         if block[0] != f"Tree={index}":
             raise _error(name, f"a block headed Tree={index}", _short(block[0]))
-        fields: dict[str, str] = {}
-        for line in block[1:]:
-            match = _KEY_VALUE.match(line)
-            if match:
-                fields[match.group(1)] = match.group(2)
-            elif line.strip():
-                raise _error(name, "lines key=value", _short(line))
-        _tree(name, fields, n_features)
+        _tree(name, _tree_fields(name, block[1:]), n_features)
     _validate_tail(where, text[end + len("\nend of trees\n") :])
 
 

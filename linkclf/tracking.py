@@ -38,6 +38,35 @@ def _mlflow() -> Any:
     return mlflow
 
 
+def _sqlite_path(uri: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URI (None for other stores or in-memory)."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix):
+        return None
+    path = uri[len(prefix) :].split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+@contextlib.contextmanager
+def store_lock(uri: str | None = None) -> Iterator[None]:
+    """Hold a file lock beside a SQLite store while creating or changing what all runs share.
+
+    Two ``train`` runs starting at once on a new store both ran MLflow's alembic migrations and
+    both created the experiment: one failed with a traceback and the store could be left
+    half-migrated. Under this lock the first run creates the store and the experiment, the
+    second finds them. Other stores (a tracking server) serialise on their own.
+    """
+    db = _sqlite_path(uri if uri is not None else tracking_uri())
+    if db is None:
+        yield
+        return
+    from filelock import FileLock
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(db) + ".lock", timeout=600):
+        yield
+
+
 @contextlib.contextmanager
 def run(
     name: str, params: dict[str, Any], tags: dict[str, str] | None = None, uri: str | None = None
@@ -51,10 +80,11 @@ def run(
     if uri is not None:
         mlflow.set_tracking_uri(uri)
     # The experiment by id, not mlflow.set_experiment (which also writes MLFLOW_EXPERIMENT_ID
-    # into the caller's environment).
-    client = mlflow.MlflowClient()
-    found = client.get_experiment_by_name(EXPERIMENT)
-    experiment_id = found.experiment_id if found else client.create_experiment(EXPERIMENT)
+    # into the caller's environment); the first use creates the store's tables, under the lock.
+    with store_lock(mlflow.get_tracking_uri()):
+        client = mlflow.MlflowClient()
+        found = client.get_experiment_by_name(EXPERIMENT)
+        experiment_id = found.experiment_id if found else client.create_experiment(EXPERIMENT)
     with mlflow.start_run(run_name=name, tags=tags or {}, experiment_id=experiment_id) as active:
         mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
         yield active
@@ -92,12 +122,15 @@ def register(run_id: str, artifact_uri: str, name: str) -> str:
     """Register the run's model directory as a new version of ``name``; alias it ``challenger``."""
     mlflow = _mlflow()
     client = mlflow.MlflowClient()
-    try:
-        client.get_registered_model(name)
-    except mlflow.exceptions.MlflowException:
-        client.create_registered_model(name, description="linkclf link classifier")
-    version = client.create_model_version(name, source=artifact_uri, run_id=run_id)
-    client.set_registered_model_alias(name, "challenger", version.version)
+    with store_lock(
+        mlflow.get_tracking_uri()
+    ):  # two runs registering the first version must not both create the model
+        try:
+            client.get_registered_model(name)
+        except mlflow.exceptions.MlflowException:
+            client.create_registered_model(name, description="linkclf link classifier")
+        version = client.create_model_version(name, source=artifact_uri, run_id=run_id)
+        client.set_registered_model_alias(name, "challenger", version.version)
     return str(version.version)
 
 

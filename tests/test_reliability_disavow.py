@@ -39,7 +39,8 @@ def _merge(scored: Path, existing: Path, *extra: str) -> tuple[int, str, str]:
             *extra,
         ],
     )
-    text = out.read_text("utf-8") if out.exists() else ""
+    # Bytes, not read_text(): universal newlines would turn a CR inside a comment into a line end.
+    text = out.read_bytes().decode("utf-8") if out.exists() else ""
     return result.exit_code, result.output, text
 
 

@@ -201,3 +201,14 @@ def test_a_killed_writers_temp_file_is_swept_by_the_next_write(tmp_path: Path) -
     result = runner.invoke(app, ["disavow", str(scored), "-o", str(tmp_path / "d.txt")])
     assert result.exit_code == 0, result.output
     assert not stale.exists() and live.exists()
+
+
+def test_sigterm_handling_lasts_only_for_the_command(tmp_path: Path) -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    scored = tmp_path / "scored.csv"
+    scored.write_text(SCORED)
+    result = runner.invoke(app, ["disavow", str(scored), "-o", str(tmp_path / "d.txt")])
+    assert result.exit_code == 0, result.output
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -54,7 +54,9 @@ def _with_tree_sizes(text: str) -> str:
     end = text.index("\nend of trees\n") + 1
     starts = [m.start() for m in re.finditer(r"^Tree=", text[body_start:end], re.M)]
     sizes = [b - a for a, b in zip(starts, [*starts[1:], end - body_start], strict=True)]
-    return re.sub(r"^tree_sizes=.*$", "tree_sizes=" + " ".join(map(str, sizes)), text, count=1, flags=re.M)
+    return re.sub(
+        r"^tree_sizes=.*$", "tree_sizes=" + " ".join(map(str, sizes)), text, count=1, flags=re.M
+    )
 
 
 def _lgb_edit(pattern: str, repl: str, keep_sizes: bool = True) -> Callable[[Path], None]:
@@ -144,6 +146,14 @@ TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
     "lgb tree_sizes wrong": (
         _lgb_edit(r"^tree_sizes=\d+", "tree_sizes=99999999", keep_sizes=False),
         "model.lgb.txt",
+    ),
+    "lgb blank line inside a tree": (
+        _lgb_edit(r"^leaf_value=", "\nleaf_value="),
+        "blank line|SHA-256",
+    ),
+    "lgb number python reads, LightGBM not": (
+        _lgb_edit(r"^left_child=(\d+)", r"left_child=\1_0"),
+        "integers|SHA-256",
     ),
     "lgb not a model": (lambda r: (r / "model.lgb.txt").write_text("hello"), "model.lgb.txt"),
     "lgb is a directory": (

@@ -25,11 +25,16 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _catch_termination() -> None:
+def _catch_termination() -> dict[int, Any]:
+    """Install :func:`_interrupt` for SIGTERM/SIGHUP; returns the handlers it replaced."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
     for name in ("SIGTERM", "SIGHUP"):
         sig = getattr(signal, name, None)
-        if sig is not None and threading.current_thread() is threading.main_thread():
-            signal.signal(sig, _interrupt)
+        if sig is not None:
+            previous[sig] = signal.signal(sig, _interrupt)
+    return previous
 
 
 def user_errors(func: F) -> F:
@@ -41,7 +46,7 @@ def user_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _catch_termination()
+        previous = _catch_termination()
         try:
             return func(*args, **kwargs)
         except LinkclfError as exc:
@@ -58,6 +63,9 @@ def user_errors(func: F) -> F:
         except KeyboardInterrupt:
             typer.echo("linkclf: interrupted; no output was written", err=True)
             raise typer.Exit(code=130) from None
+        finally:  # only for the command's duration: a library or test process keeps its own
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     return wrapper  # type: ignore[return-value]
 

@@ -308,9 +308,7 @@ def score_files(
 
         start = time.perf_counter()
         order = _column_order(columns)
-        write_scored_parts(
-            _assembled(scored_paths, order, present, label, chunk_rows), out
-        )
+        write_scored_parts(_assembled(scored_paths, order, present, label, chunk_rows), out)
         summary.seconds["write"] = time.perf_counter() - start
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -58,9 +58,7 @@ def test_streamed_merge_of_two_exports_is_read_exports_merge(
     # Overlapping exports: the second repeats a third of the first (merged into one row each,
     # seen_in naming both files) and brings rows and a column of its own.
     write_csv_atomic(links.iloc[: len(links) * 2 // 3], first, for_spreadsheet=False)
-    write_csv_atomic(
-        links.iloc[len(links) // 3 :].assign(extra="x"), second, for_spreadsheet=False
-    )
+    write_csv_atomic(links.iloc[len(links) // 3 :].assign(extra="x"), second, for_spreadsheet=False)
     paths = [str(first), str(second)]
     expected = _in_memory(model, paths, tmp_path / "memory.csv")
     score_files(model, paths, tmp_path / "stream.csv", chunk_rows=61, buckets=4)

@@ -39,19 +39,27 @@ def command(
     """
     from linkclf.io import refuse_overwrite_input
     from linkclf.model import LinkClassifier
-    from linkclf.pipeline import score_links, score_links_dask
     from linkclf.scored import MODEL_COLUMN, check_scorable, write_scored
-    from linkclf.sources import read_exports
 
     refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
+    if not dask:
+        # Bounded memory whatever the export's length: linkclf.stream.
+        from linkclf.stream import score_files
+
+        summary = score_files(clf, inputs, output, format=fmt, target=target, progress=info)
+        info(
+            f"wrote {output}: {summary.links:,} links, {summary.flagged:,} flagged at threshold "
+            f"{clf.threshold_:.3f}"
+        )
+        return
+    from linkclf.pipeline import score_links_dask
+    from linkclf.sources import read_exports
+
     links = read_exports(inputs, format=fmt, target=target)
     check_scorable(links)  # before any progress line: a refusal is one line
     info(f"read {len(links):,} distinct links from {len(inputs)} file(s)")
-    if dask:
-        scored = score_links_dask(model, links, dask, progress=info)
-    else:
-        scored = score_links(clf, links, progress=info)
+    scored = score_links_dask(model, links, dask, progress=info)
     # Names the model in every row, so disavow headers and later audits can say what scored them.
     scored[MODEL_COLUMN] = clf.version_label()
     write_scored(scored, output)

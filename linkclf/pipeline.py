@@ -53,7 +53,7 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
 
     ``df`` must hold every row of each target site it contains (linkclf.profiles).
     """
-    links = conform(df)
+    links = df if _is_conformed(df) else conform(df)
     X = featurise(model.features, links)
     p = model.p_manipulative(X)
     above = p >= model.threshold_

@@ -102,7 +102,11 @@ def _canonical_part(
 
 
 def read_partitioned(
-    paths: list[str], *, format: str | None = None, target: str | None = None
+    paths: list[str],
+    *,
+    format: str | None = None,
+    target: str | None = None,
+    block_bytes: int = BLOCK_BYTES,
 ) -> Any:
     """The exports as one dask DataFrame of canonical rows, read block by block on the workers.
 
@@ -128,7 +132,7 @@ def read_partitioned(
             keep_default_na=False,
             na_filter=False,
             encoding=layout.codec,
-            blocksize=BLOCK_BYTES if splittable else None,
+            blocksize=block_bytes if splittable else None,
             skiprows=layout.skip or None,
             # dask reads a sample to guess dtypes; every column is text anyway.
             sample=256_000,
@@ -216,6 +220,7 @@ def score_files_dask(
     format: str | None = None,
     target: str | None = None,
     partitions: int | None = None,
+    block_bytes: int = BLOCK_BYTES,
     progress: Callable[[str], None] = lambda msg: None,
 ) -> tuple[int, int]:
     """Score exports on a Dask cluster into one scored CSV, identical to ``linkclf score``.
@@ -226,6 +231,9 @@ def score_files_dask(
     folder beside ``output``; the client then merges those files back into input order and
     writes the CSV (bounded memory: linkclf.stream's ordered merge). The model directory, the
     exports and the output's folder must be paths the workers see (a shared file system).
+
+    ``block_bytes`` is the input read per task: a worker holds a few blocks at once, several
+    copies each while parsing and shuffling, so keep it well under a worker's memory.
 
     Returns
     -------
@@ -250,7 +258,10 @@ def score_files_dask(
         # written must be the ones the one-machine path writes.
         with dask.config.set({"dataframe.convert-string": False}), dask_client(scheduler) as client:
             links = read_partitioned(
-                [str(Path(p).resolve()) for p in paths], format=format, target=target
+                [str(Path(p).resolve()) for p in paths],
+                format=format,
+                target=target,
+                block_bytes=block_bytes,
             )
             n = partitions or max(links.npartitions, len(client.scheduler_info()["workers"]), 1)
             # Whole target sites per partition: the unit profile features are computed over.

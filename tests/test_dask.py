@@ -66,7 +66,7 @@ def _digest(path: Path) -> str:
 
 @pytest.mark.slow
 def test_dask_reads_on_workers_an_export_larger_than_a_worker_memory(tmp_path: Path) -> None:
-    """`score --dask`: workers of 600 MiB read, shuffle and score a 660 MB export in blocks; the
+    """`score --dask`: workers of 600 MiB read, shuffle and score a 690 MB export in 8 MB blocks; the
     scored file is byte for byte the one the local (streamed) path writes."""
     distributed = pytest.importorskip("distributed")
     from linkclf.distributed import score_files_dask
@@ -94,7 +94,11 @@ def test_dask_reads_on_workers_an_export_larger_than_a_worker_memory(tmp_path: P
         n_workers=2, threads_per_worker=1, memory_limit=limit, dashboard_address=None
     ) as cluster:
         rows, flagged = score_files_dask(
-            tmp_path / "m", [str(export)], tmp_path / "dask.csv", cluster.scheduler_address
+            tmp_path / "m",
+            [str(export)],
+            tmp_path / "dask.csv",
+            cluster.scheduler_address,
+            block_bytes=8 * 2**20,
         )
     assert rows == len(t.data) and flagged > 0
     assert _digest(tmp_path / "dask.csv") == _digest(tmp_path / "local.csv")

@@ -99,7 +99,18 @@ class StaticEmbedder:
             self._tokenizer, self._table = tokenizer, table
         return self._tokenizer, self._table
 
+    #: Texts tokenised at a time: a tokenizers Encoding keeps offsets, tokens and masks besides
+    #: the ids (kilobytes each), so 200k texts at once peaked at ~1 GB for 100k links.
+    BATCH = 8192
+
     def _mean_rows(self, texts: list[str]) -> np.ndarray:
+        if len(texts) > self.BATCH:
+            return np.vstack(
+                [
+                    self._mean_rows(texts[i : i + self.BATCH])
+                    for i in range(0, len(texts), self.BATCH)
+                ]
+            )
         tokenizer, table = self._load()
         ids = [enc.ids for enc in tokenizer.encode_batch(texts, add_special_tokens=False)]
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))

@@ -9,6 +9,7 @@ same model early stopping would have returned, without a second pass.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,22 @@ def fit_booster_dask(
 
 
 # ------------------------------------------------------------------------------ scoring files
+#: Marks a refusal raised on a worker (see _canonical_part / _refusal).
+_REFUSED = "linkclf-refused:"
+
+
+def _refusal(exc: BaseException) -> Exception | None:
+    """The LinkclfError a worker refused the input with, rebuilt on the client."""
+    from linkclf import errors
+
+    text = str(exc)
+    if _REFUSED not in text:
+        return None
+    kind, expected, found, fix, where = json.loads(text.split(_REFUSED, 1)[1])
+    cls = getattr(errors, kind, errors.InputError)
+    return cls(expected, found, fix, where or None)
+
+
 #: Bytes of input per partition read on a worker (a partition is whole lines of one file).
 BLOCK_BYTES = 32 * 2**20
 
@@ -88,14 +105,23 @@ def _canonical_part(
     The position sorts rows as the file has them (file, block, row): the output is written in
     that order, and merging several exports keeps each link's first row, as read_exports does.
     """
+    from linkclf.errors import LinkclfError
+    from linkclf.scored import check_scorable
     from linkclf.sources.detect import sniff
     from linkclf.sources.reader import _check_field_size, _to_canonical
     from linkclf.sources.textio import name_of
     from linkclf.stream import ROW
 
     layout = sniff(path, format)
-    _check_field_size(chunk, path, 0)
-    out = _to_canonical(chunk.reset_index(drop=True), layout, name_of(path), target)
+    try:
+        _check_field_size(chunk, path, 0)
+        out = _to_canonical(chunk.reset_index(drop=True), layout, name_of(path), target)
+        if len(out):
+            check_scorable(out)
+    except LinkclfError as exc:
+        # linkclf's errors do not survive pickling back to the client: send their fields.
+        fields = [type(exc).__name__, exc.expected, exc.found, exc.fix, exc.where or ""]
+        raise RuntimeError(_REFUSED + json.dumps(fields)) from None
     number = int((partition_info or {}).get("number") or 0)
     out[ROW] = (np.int64(file_index) << 52) + (np.int64(number) << 28) + np.arange(len(out))
     return out
@@ -275,14 +301,20 @@ def score_files_dask(
                 }
             )
             progress(f"scoring {links.npartitions} block(s) as {n} partition(s) on {scheduler}")
-            summary = by_site.map_partitions(
-                _score_part,
-                str(Path(model_dir).resolve()),
-                str(folder),
-                len(paths) > 1,
-                meta=summary_meta,
-                align_dataframes=False,
-            ).compute()
+            try:
+                summary = by_site.map_partitions(
+                    _score_part,
+                    str(Path(model_dir).resolve()),
+                    str(folder),
+                    len(paths) > 1,
+                    meta=summary_meta,
+                    align_dataframes=False,
+                ).compute()
+            except Exception as exc:
+                refused = _refusal(exc)
+                if refused is None:
+                    raise
+                raise refused from None
             columns = [list(links.columns)]
         present = {c for cell in summary["present"] for c in str(cell).split(";") if c}
         parts = sorted(Path(p) for p in summary["path"] if p)

@@ -102,3 +102,48 @@ def test_dask_reads_on_workers_an_export_larger_than_a_worker_memory(tmp_path: P
         )
     assert rows == len(t.data) and flagged > 0
     assert _digest(tmp_path / "dask.csv") == _digest(tmp_path / "local.csv")
+
+
+def test_dask_file_scoring_matches_the_streamed_file_and_refuses_like_it(tmp_path: Path) -> None:
+    """Small blocks (several per file), two overlapping exports merged on the workers; a row
+    without a source URL is refused with linkclf's one line and nothing is written."""
+    distributed = pytest.importorskip("distributed")
+    from linkclf.distributed import score_files_dask
+    from linkclf.errors import SchemaError
+    from linkclf.io import write_csv_atomic
+    from linkclf.stream import score_files
+
+    t = tiny_setup(n_targets=14, seed=3)
+    model = LinkClassifier(t.features, num_boost_round=40).fit(
+        t.X[t.train], t.y[t.train], t.X[t.valid], t.y[t.valid]
+    )
+    model.save(tmp_path / "m", metrics={}, card="", extra={})
+    links = t.data.drop(columns=["label", "kind", "target_site", "referring_domain"])
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    write_csv_atomic(links.iloc[: len(links) * 2 // 3], first, for_spreadsheet=False)
+    write_csv_atomic(links.iloc[len(links) // 3 :].assign(extra="x"), second, for_spreadsheet=False)
+    bad = tmp_path / "bad.csv"
+    write_csv_atomic(
+        links.assign(source_url=links["source_url"].mask(links.index == links.index[5], "")),
+        bad,
+        for_spreadsheet=False,
+    )
+    loaded = LinkClassifier.load(tmp_path / "m", embedder=HashingEmbedder())
+    with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        for paths in ([str(first)], [str(first), str(second)]):
+            score_files(loaded, paths, tmp_path / "local.csv")
+            score_files_dask(
+                tmp_path / "m",
+                paths,
+                tmp_path / "dask.csv",
+                cluster.scheduler_address,
+                partitions=5,
+                block_bytes=60_000,
+            )
+            assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+        with pytest.raises(SchemaError, match="source_url"):
+            score_files_dask(
+                tmp_path / "m", [str(bad)], tmp_path / "refused.csv", cluster.scheduler_address
+            )
+    assert not (tmp_path / "refused.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

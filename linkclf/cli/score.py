@@ -39,7 +39,6 @@ def command(
     """
     from linkclf.io import refuse_overwrite_input
     from linkclf.model import LinkClassifier
-    from linkclf.scored import MODEL_COLUMN, check_scorable, write_scored
 
     refuse_overwrite_input(output, inputs)
     clf = LinkClassifier.load(model)
@@ -53,17 +52,10 @@ def command(
             f"{clf.threshold_:.3f}"
         )
         return
-    from linkclf.pipeline import score_links_dask
-    from linkclf.sources import read_exports
+    # The workers read the exports themselves, in blocks (linkclf.distributed).
+    from linkclf.distributed import score_files_dask
 
-    links = read_exports(inputs, format=fmt, target=target)
-    check_scorable(links)  # before any progress line: a refusal is one line
-    info(f"read {len(links):,} distinct links from {len(inputs)} file(s)")
-    scored = score_links_dask(model, links, dask, progress=info)
-    # Names the model in every row, so disavow headers and later audits can say what scored them.
-    scored[MODEL_COLUMN] = clf.version_label()
-    write_scored(scored, output)
-    flagged = int(scored["flag"].sum())
-    info(
-        f"wrote {output}: {len(scored):,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}"
+    links, flagged = score_files_dask(
+        model, inputs, output, dask, format=fmt, target=target, progress=info
     )
+    info(f"wrote {output}: {links:,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}")

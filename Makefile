@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data model demo test test-all lint bench evaluate report clean fuzz
+.PHONY: help setup data model demo test test-all lint bench bench-baseline evaluate report clean fuzz
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -49,11 +49,15 @@ lint: setup ## ruff + mypy
 	$(VENV)/bin/ruff format --check linkclf tests
 	$(VENV)/bin/mypy linkclf
 
-bench: setup ## Benchmarks: read, embed, score throughput and peak memory
+BENCH_ROWS ?= 1000000
+bench: setup ## Benchmarks: 1M links end to end (BENCH_ROWS=5000000 for 5M), start-up, read, embed
+	$(PY) benchmarks/bench_stream.py --rows $(BENCH_ROWS)
 	$(PY) benchmarks/bench_read.py
 	$(PY) benchmarks/bench_xlsx.py
 	$(PY) benchmarks/bench_embed.py
-	$(PY) benchmarks/bench_score.py
+
+bench-baseline: setup ## linkclf vs a plain pandas + sentence-transformers + LightGBM script (20k links, slow)
+	$(PY) benchmarks/bench_stream.py --rows 100000 --baseline-rows 20000
 
 fuzz: setup ## Fuzz every command through the CLI: 1,000 exports, 200 models, 200 disavow files
 	$(PY) benchmarks/fuzz.py --json out/fuzz.json

@@ -53,7 +53,7 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
 
     ``df`` must hold every row of each target site it contains (linkclf.profiles).
     """
-    links = conform(df)
+    links = df if _is_conformed(df) else conform(df)
     X = featurise(model.builder(), links)
     p = model.p_manipulative(X)
     above = p >= model.threshold_
@@ -81,6 +81,27 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
     return out
 
 
+def score_rows(
+    model: LinkClassifier,
+    links: pd.DataFrame,
+    *,
+    progress: Progress = lambda msg: None,
+    chunk_rows: int = 50_000,
+    reasons: bool = True,
+) -> pd.DataFrame:
+    """The SCORE_COLUMNS of every row of ``links``, scored in batches of whole target profiles
+    (bounded feature memory), index aligned with ``links``."""
+    parts = []
+    done = 0
+    for rows in profile_batches(links, chunk_rows):
+        parts.append(score_frame(model, rows, reasons=reasons))
+        done += len(rows)
+        progress(f"scored {done:,}/{len(links):,} links")
+    if not parts:
+        return pd.DataFrame(columns=list(SCORE_COLUMNS), index=links.index)
+    return pd.concat(parts).reindex(links.index)
+
+
 def score_links(
     model: LinkClassifier,
     links: pd.DataFrame,
@@ -88,7 +109,7 @@ def score_links(
     progress: Progress = lambda msg: None,
     chunk_rows: int = 50_000,
 ) -> pd.DataFrame:
-    """Score a merged export in batches of whole target profiles (bounded feature memory).
+    """Score a merged export held in memory (linkclf.stream scores a file in bounded memory).
 
     Raises
     ------
@@ -97,19 +118,25 @@ def score_links(
         type): see linkclf.scored.check_scorable.
     """
     check_scorable(links)
-    parts = []
-    done = 0
-    for rows in profile_batches(links, chunk_rows):
-        parts.append(score_frame(model, rows))
-        done += len(rows)
-        progress(f"scored {done:,}/{len(links):,} links")
-    scores = pd.concat(parts).reindex(links.index) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
-    return assemble(links, scores)
+    return assemble(links, score_rows(model, links, progress=progress, chunk_rows=chunk_rows))
 
 
-def assemble(links: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    """Original columns in file order, then the canonical key columns, then the scores."""
-    links = conform(links)
+def present_canonical(links: pd.DataFrame) -> set[str]:
+    """Canonical columns with at least one value in ``links`` (a conformed frame)."""
+    return {c for c in CANONICAL_COLUMNS if c in links.columns and links[c].notna().any()}
+
+
+def assemble(
+    links: pd.DataFrame, scores: pd.DataFrame, *, present: set[str] | None = None
+) -> pd.DataFrame:
+    """Original columns in file order, then the canonical key columns, then the scores.
+
+    ``present``: the canonical columns the whole input has values in (default: those of
+    ``links``); a streamed file assembles chunk by chunk with the file's answer, so every chunk
+    has the same columns.
+    """
+    links = links if _is_conformed(links) else conform(links)
+    have = present_canonical(links) if present is None else present
     original = [
         c
         for c in links.columns
@@ -118,7 +145,7 @@ def assemble(links: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     canonical_present = [
         c
         for c in CANONICAL_COLUMNS
-        if c not in ("label", "kind") and (c in KEY_COLUMNS or links[c].notna().any())
+        if c not in ("label", "kind") and (c in KEY_COLUMNS or c in have)
     ]
     out = links[original + canonical_present].copy()
     out["referring_domain"] = links["referring_domain"]
@@ -127,6 +154,13 @@ def assemble(links: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     for col in SCORE_COLUMNS:
         out[col] = scores[col].to_numpy()
     return out
+
+
+def _is_conformed(links: pd.DataFrame) -> bool:
+    """Whether ``links`` already went through schema.conform (its columns lead with the
+    canonical and site columns): conforming again costs a copy and a site lookup per URL."""
+    fixed = (*CANONICAL_COLUMNS, *SITE_COLUMNS)
+    return tuple(links.columns[: len(fixed)]) == fixed
 
 
 def _score_partition(model_dir: str, rows: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+import pandas as pd
 
 
 class Embedder(Protocol):
@@ -165,7 +166,10 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
-        self.cache_dir = Path(cache_dir) if cache_dir else None
+        # An embedder cheaper than the cache (StaticEmbedder) opts out of the disk copy; each
+        # call still embeds every distinct text once.
+        keep = getattr(inner, "disk_cache", True)
+        self.cache_dir = Path(cache_dir) if cache_dir and keep else None
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
@@ -199,12 +203,15 @@ class CachedEmbedder:
             return self._encode(texts)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        uniq, inverse = np.unique(
-            np.asarray([t or "" for t in texts], dtype=object), return_inverse=True
+        # Sorted (as np.unique did) only for a model whose batches pad: a transformer's vectors
+        # move by ~1e-7 with the batch they are in. Hashing alone is faster for a static model.
+        inverse, uniq = pd.factorize(
+            np.asarray([t or "" for t in texts], dtype=object),
+            sort=getattr(self.inner, "disk_cache", True),
         )
         vecs = np.zeros((len(uniq), self.dim), dtype=np.float32)
-        keys = [text_key(self.name, t) for t in uniq]
         db = self._conn()
+        keys = [text_key(self.name, t) for t in uniq] if db is not None else []
         missing = list(range(len(uniq)))
         if db is not None and len(uniq):
             found: dict[bytes, bytes] = {}

@@ -1,0 +1,349 @@
+"""Score exports of any length in bounded memory: spill by target site, score, merge in order.
+
+Profile features look at all rows of one target site (linkclf.profiles), and some of them are
+not sums that could be accumulated chunk by chunk (distinct pages, the median week, the
+profile's most repeated anchor words). So instead of statistics, whole profiles are brought
+together on disk:
+
+1. **spill**: the input is read in chunks (``iter_export``); every row gets its position in the
+   input and goes to one of ``B`` bucket files chosen by a stable hash of its target site
+   (Arrow IPC in a temp directory beside the output). Every row of a site lands in one bucket.
+2. **score**: bucket by bucket, the rows are read back (several exports merged exactly as
+   ``read_exports`` does: a link's rows all share its target site, so its bucket), scored in
+   batches of whole profiles (``pipeline.score_rows``) and written to a scored bucket file.
+3. **write**: the scored buckets are merged back into input order by row position (a k-way
+   merge over small batches) and appended to the scored CSV (``scored.write_scored_parts``:
+   one atomic file, formulas neutralised).
+
+Peak memory is one bucket plus one scoring batch plus ``B`` small merge buffers: it depends on
+the chunk size and on the largest target site's profile, not on the export's length. The
+scores are those of the in-memory path (``pipeline.score_links``), row for row, in the same
+order (tests/test_stream.py).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from linkclf.errors import InputError
+from linkclf.io import temp_prefix
+from linkclf.model import LinkClassifier
+from linkclf.pipeline import Progress, assemble, present_canonical, score_rows
+from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS, conform
+from linkclf.scored import MODEL_COLUMN, SCORE_COLUMNS, check_scorable, write_scored_parts
+from linkclf.sources.reader import SEEN_IN, iter_export
+
+#: The column carrying a row's position in the input (never written to the scored file).
+ROW = "_linkclf_row"
+#: Input bytes per bucket: a bucket is what is held in memory at once while scoring.
+BUCKET_BYTES = 24 * 2**20
+
+
+@dataclass
+class StreamSummary:
+    """What a streamed scoring run did (for the CLI's closing line and the benchmarks)."""
+
+    rows_read: int = 0
+    links: int = 0
+    flagged: int = 0
+    buckets: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def bucket_count(paths: Sequence[str | os.PathLike[str]], bucket_bytes: int = BUCKET_BYTES) -> int:
+    """Buckets for ``paths``: about ``bucket_bytes`` of input each (1 for a small export)."""
+    size = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
+    return max(1, min(4096, math.ceil(size / bucket_bytes)))
+
+
+def bucket_of(target_sites: pd.Series, buckets: int) -> np.ndarray:
+    """Bucket of each row: a stable hash of its target site (the same in every process and
+    run, unlike Python's hash), modulo ``buckets``."""
+    text = target_sites.astype("string").fillna("").to_numpy(dtype=object)
+    hashed = pd.util.hash_array(text, categorize=True)
+    return (hashed % np.uint64(buckets)).astype(np.int64)
+
+
+class _Spill:
+    """Bucket files of one input file: Arrow IPC streams, one record batch per chunk."""
+
+    def __init__(self, folder: Path, file_index: int, buckets: int) -> None:
+        self.paths = [folder / f"in-{b:04d}-{file_index:03d}.arrow" for b in range(buckets)]
+        self._writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+        self._schema: pa.Schema | None = None
+
+    def write(self, bucket: int, rows: pd.DataFrame) -> None:
+        table = pa.Table.from_pandas(rows, preserve_index=False)
+        if self._schema is None:
+            self._schema = table.schema
+        elif not table.schema.equals(self._schema):
+            # A column that is empty in one chunk can be typed differently: same data, cast.
+            table = table.cast(self._schema)
+        writer = self._writers.get(bucket)
+        if writer is None:
+            writer = pa.ipc.new_stream(str(self.paths[bucket]), self._schema)
+            self._writers[bucket] = writer
+        writer.write_table(table)
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+
+
+def _read_arrow(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    with pa.ipc.open_stream(str(path)) as reader:
+        return reader.read_all().to_pandas()
+
+
+def spill(
+    paths: Sequence[str | os.PathLike[str]],
+    folder: Path,
+    buckets: int,
+    *,
+    format: str | None = None,
+    target: str | None = None,
+    chunk_rows: int = 50_000,
+) -> tuple[int, list[list[str]]]:
+    """Pass 1: read every input in chunks into bucket files under ``folder``.
+
+    Returns the number of rows read and each file's column order.
+
+    Raises
+    ------
+    SchemaError
+        a chunk with rows that cannot be scored (``check_scorable``), before anything is
+        written to the output.
+    """
+    position = 0
+    columns: list[list[str]] = []
+    for index, path in enumerate(paths):
+        out = _Spill(folder, index, buckets)
+        try:
+            file_columns: list[str] = []
+            for chunk in iter_export(path, format=format, chunksize=chunk_rows, target=target):
+                file_columns = list(chunk.columns)
+                if not len(chunk):
+                    continue
+                check_scorable(chunk)
+                chunk = chunk.reset_index(drop=True)
+                chunk[ROW] = np.arange(position, position + len(chunk), dtype=np.int64)
+                position += len(chunk)
+                ids = bucket_of(chunk["target_site"], buckets)
+                order = np.argsort(ids, kind="stable")
+                ids_sorted = ids[order]
+                starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
+                ends = np.r_[starts[1:], len(ids_sorted)]
+                for s, e in zip(starts, ends, strict=True):
+                    out.write(int(ids_sorted[s]), chunk.iloc[order[s:e]])
+            columns.append(file_columns)
+        finally:
+            out.close()
+    return position, columns
+
+
+def _bucket_links(folder: Path, bucket: int, n_files: int) -> pd.DataFrame | None:
+    """The rows of one bucket, merged across files as ``read_exports`` merges them."""
+    frames = []
+    for index in range(n_files):
+        frame = _read_arrow(folder / f"in-{bucket:04d}-{index:03d}.arrow")
+        if frame is not None:
+            frames.append(frame)
+    if not frames:
+        return None
+    if n_files == 1:
+        links = frames[0]
+    else:
+        from linkclf.sources.merge import merge_frames
+
+        # The merged row keeps the position of the link's first row (groupby.first), so the
+        # merged links come out in the order read_exports gives them.
+        links = merge_frames(frames)
+    links = conform(links)
+    return links.sort_values(ROW, kind="stable").reset_index(drop=True)
+
+
+def _ordered_batches(paths: list[Path], batch_rows: int) -> Iterator[pd.DataFrame]:
+    """Rows of the scored buckets (each sorted by ROW) merged into ROW order, a batch at a time.
+
+    Every bucket holds at most a small buffer: each round emits every buffered row up to the
+    smallest "last buffered position" among the buckets still being read, which no later row
+    can precede.
+    """
+
+    def _rows(buffer: pd.DataFrame | None) -> pd.DataFrame:
+        return buffer if buffer is not None else pd.DataFrame({ROW: pd.Series([], dtype="int64")})
+
+    readers = [pa.ipc.open_stream(str(p)) for p in paths]
+    buffers: list[pd.DataFrame | None] = [None] * len(readers)
+    live = list(range(len(readers)))
+
+    def refill(i: int) -> None:
+        try:
+            batch = readers[i].read_next_batch()
+        except StopIteration:
+            live.remove(i)
+            return
+        frame = batch.to_pandas()
+        buffers[i] = frame if buffers[i] is None else pd.concat([buffers[i], frame])
+
+    def ready(i: int) -> None:
+        """Refill bucket ``i`` until it holds ``batch_rows`` rows or is read to the end."""
+        while i in live and len(_rows(buffers[i])) < batch_rows:
+            refill(i)
+
+    try:
+        for i in list(live):
+            ready(i)
+        while live or any(b is not None and len(b) for b in buffers):
+            # Every unread row of a live bucket comes after the last one buffered from it.
+            bound = min((int(_rows(buffers[i])[ROW].iloc[-1]) for i in live), default=None)
+            parts = []
+            for i, buf in enumerate(buffers):
+                if buf is None or not len(buf):
+                    continue
+                if bound is None:
+                    take = len(buf)
+                else:
+                    take = int(np.searchsorted(buf[ROW].to_numpy(), bound, side="right"))
+                if take:
+                    parts.append(buf.iloc[:take])
+                    buffers[i] = buf.iloc[take:]
+            if parts:
+                yield pd.concat(parts).sort_values(ROW, kind="stable")
+            for i in list(live):
+                ready(i)
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def score_files(
+    model: LinkClassifier,
+    paths: Sequence[str | os.PathLike[str]],
+    output: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    target: str | None = None,
+    chunk_rows: int = 50_000,
+    buckets: int | None = None,
+    reasons: bool = True,
+    progress: Progress = lambda msg: None,
+) -> StreamSummary:
+    """Score one or more exports into a scored CSV at ``output``, in bounded memory.
+
+    Parameters
+    ----------
+    model : a loaded LinkClassifier.
+    paths : the exports, merged as ``read_exports`` merges them when there are several.
+    output : the scored CSV (written atomically; nothing is written on an error).
+    format, target : as for ``iter_export``.
+    chunk_rows : rows read at a time, and rows per scoring batch.
+    buckets : number of target-site buckets (default: about 24 MB of input each).
+    reasons : compute the reasons column (TreeSHAP on rows at or above the threshold).
+
+    Returns
+    -------
+    StreamSummary
+        rows read, links written, flagged links, seconds per stage.
+
+    Raises
+    ------
+    InputError, SchemaError
+        one line, as ``read_exports`` and ``check_scorable``.
+    """
+    import time
+
+    if not paths:
+        raise InputError(
+            expected="at least one export file", found="none", fix="pass one or more export paths"
+        )
+    summary = StreamSummary(buckets=buckets or bucket_count(paths))
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
+    label = model.version_label()
+    try:
+        start = time.perf_counter()
+        summary.rows_read, columns = spill(
+            paths,
+            folder,
+            summary.buckets,
+            format=format,
+            target=target,
+            chunk_rows=chunk_rows,
+        )
+        summary.seconds["read+spill"] = time.perf_counter() - start
+        progress(f"read {summary.rows_read:,} rows from {len(paths)} file(s)")
+
+        start = time.perf_counter()
+        scored_paths: list[Path] = []
+        present: set[str] = set()
+        for b in range(summary.buckets):
+            links = _bucket_links(folder, b, len(paths))
+            if links is None or not len(links):
+                continue
+            present |= present_canonical(links)
+            scores = score_rows(model, links, chunk_rows=chunk_rows, reasons=reasons)
+            frame = links.copy()
+            for col in SCORE_COLUMNS:
+                frame[col] = scores[col].to_numpy()
+            path = folder / f"scored-{b:04d}.arrow"
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            with pa.ipc.new_stream(str(path), table.schema) as writer:
+                # Small batches: the ordered merge holds one batch per bucket.
+                writer.write_table(table, max_chunksize=max(256, chunk_rows // summary.buckets))
+            scored_paths.append(path)
+            summary.links += len(links)
+            summary.flagged += int(scores["flag"].astype(int).sum())
+            progress(f"scored {summary.links:,} links ({b + 1}/{summary.buckets} buckets)")
+        summary.seconds["score"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        order = _column_order(columns)
+        write_scored_parts(_assembled(scored_paths, order, present, label, chunk_rows), out)
+        summary.seconds["write"] = time.perf_counter() - start
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return summary
+
+
+def _column_order(columns: list[list[str]]) -> list[str]:
+    """The merged frame's columns: every file's columns in order of first appearance."""
+    return list(dict.fromkeys(c for cols in columns for c in cols))
+
+
+def _assembled(
+    scored_paths: list[Path],
+    order: list[str],
+    present: set[str],
+    label: str,
+    chunk_rows: int,
+) -> Iterator[pd.DataFrame]:
+    """Scored rows in input order, with the columns of the in-memory path."""
+    if not scored_paths:
+        # No rows at all: the header the in-memory path writes for an empty export.
+        empty = conform(pd.DataFrame({c: pd.Series([], dtype="string") for c in order}))
+        scores = pd.DataFrame({c: pd.Series([], dtype=object) for c in SCORE_COLUMNS})
+        frame = assemble(empty, scores)
+        frame[MODEL_COLUMN] = label
+        yield frame
+        return
+    extras = [c for c in order if c not in (*CANONICAL_COLUMNS, *SITE_COLUMNS, SEEN_IN, ROW)]
+    layout = [*CANONICAL_COLUMNS, *SITE_COLUMNS, *extras, SEEN_IN]
+    for batch in _ordered_batches(scored_paths, max(256, chunk_rows // len(scored_paths))):
+        links = batch.reindex(columns=[c for c in layout if c in batch.columns])
+        frame = assemble(links, batch, present=present)
+        frame[MODEL_COLUMN] = label
+        yield frame

@@ -1,0 +1,99 @@
+"""Streamed scoring (linkclf.stream) writes the file the in-memory path writes, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from linkclf.errors import SchemaError
+from linkclf.io import write_csv_atomic
+from linkclf.model import LinkClassifier
+from linkclf.pipeline import score_links
+from linkclf.scored import MODEL_COLUMN, write_scored
+from linkclf.sources import read_exports
+from linkclf.stream import bucket_of, score_files
+from tests.conftest import tiny_setup
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[LinkClassifier, pd.DataFrame]:
+    t = tiny_setup(n_targets=14, seed=3)
+    model = LinkClassifier(t.features, num_boost_round=40).fit(
+        t.X[t.train], t.y[t.train], t.X[t.valid], t.y[t.valid]
+    )
+    return model, t.data.drop(columns=["label", "kind", "target_site", "referring_domain"])
+
+
+def _in_memory(model: LinkClassifier, paths: list[str], out: Path) -> bytes:
+    scored = score_links(model, read_exports(paths))
+    scored[MODEL_COLUMN] = model.version_label()
+    write_scored(scored, out)
+    return out.read_bytes()
+
+
+def test_streamed_file_is_the_in_memory_file(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    model, links = fitted
+    export = tmp_path / "export.csv"
+    # A vendor column and a formula-looking anchor travel through the spill files too.
+    links = links.assign(note=[f"=row {i}" for i in range(len(links))])
+    write_csv_atomic(links, export, for_spreadsheet=False)
+    expected = _in_memory(model, [str(export)], tmp_path / "memory.csv")
+    # Small chunks and several buckets: target sites are split across chunks, every bucket
+    # holds several sites, and the ordered merge interleaves the buckets.
+    summary = score_files(model, [str(export)], tmp_path / "stream.csv", chunk_rows=97, buckets=5)
+    assert (tmp_path / "stream.csv").read_bytes() == expected
+    assert summary.links == len(links) and summary.buckets == 5
+    assert summary.flagged == int(pd.read_csv(tmp_path / "memory.csv")["flag"].sum())
+
+
+def test_streamed_merge_of_two_exports_is_read_exports_merge(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    model, links = fitted
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    # Overlapping exports: the second repeats a third of the first (merged into one row each,
+    # seen_in naming both files) and brings rows and a column of its own.
+    write_csv_atomic(links.iloc[: len(links) * 2 // 3], first, for_spreadsheet=False)
+    write_csv_atomic(links.iloc[len(links) // 3 :].assign(extra="x"), second, for_spreadsheet=False)
+    paths = [str(first), str(second)]
+    expected = _in_memory(model, paths, tmp_path / "memory.csv")
+    score_files(model, paths, tmp_path / "stream.csv", chunk_rows=61, buckets=4)
+    assert (tmp_path / "stream.csv").read_bytes() == expected
+
+
+def test_header_only_export_gives_the_header_only_scored_file(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    model, links = fitted
+    export = tmp_path / "empty.csv"
+    write_csv_atomic(links.iloc[:0], export, for_spreadsheet=False)
+    expected = _in_memory(model, [str(export)], tmp_path / "memory.csv")
+    summary = score_files(model, [str(export)], tmp_path / "stream.csv", buckets=3)
+    assert (tmp_path / "stream.csv").read_bytes() == expected
+    assert summary.links == 0
+
+
+def test_unscorable_rows_are_refused_and_nothing_is_written(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    model, links = fitted
+    broken = links.copy()
+    broken.loc[broken.index[150], "target_url"] = ""
+    export = tmp_path / "broken.csv"
+    write_csv_atomic(broken, export, for_spreadsheet=False)
+    with pytest.raises(SchemaError, match="target_url"):
+        score_files(model, [str(export)], tmp_path / "out.csv", chunk_rows=100)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv"]
+
+
+def test_bucket_of_is_stable_and_keeps_a_site_together() -> None:
+    sites = pd.Series(["a.nl", "b.de", "a.nl", "", "c.fr"] * 3, dtype="string")
+    ids = bucket_of(sites, 7)
+    assert list(ids) == list(bucket_of(sites.iloc[::-1], 7)[::-1])
+    for site in sites.unique():
+        assert len(set(ids[(sites == site).to_numpy()])) == 1
+    assert ids.min() >= 0 and ids.max() < 7

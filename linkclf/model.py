@@ -117,6 +117,8 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
     params : LightGBM parameters, merged over DEFAULT_PARAMS.
     num_boost_round, early_stopping_rounds : boosting schedule; early stopping on validation.
     exclude_families : signal families left out (for ablations, e.g. ``("embedding",)``).
+    exclude_features : single features left out (those that tell real links from simulated ones:
+        training/default.toml says which and why).
     threshold_beta : the F-beta the threshold maximises on validation (0.5: precision first).
     dask : grow the trees on Dask: a scheduler address, or "local" for a LocalCluster; None
         trains in this process. Calibration and threshold are computed here either way.
@@ -133,6 +135,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         exclude_families: tuple[str, ...] = (),
         threshold_beta: float = 0.5,
         dask: str | None = None,
+        exclude_features: tuple[str, ...] = (),
     ) -> None:
         self.features = features
         self.params = params
@@ -141,6 +144,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         self.exclude_families = exclude_families
         self.threshold_beta = threshold_beta
         self.dask = dask
+        self.exclude_features = exclude_features
 
     #: Hyperparameters written to model.json and restored by load (everything but the carried
     #: FeatureBuilder, which has its own directory, and where the trees were grown).
@@ -150,6 +154,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         "early_stopping_rounds",
         "exclude_families",
         "threshold_beta",
+        "exclude_features",
     )
 
     def builder(self) -> FeatureBuilder:
@@ -164,9 +169,11 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     def select_columns(self, names: list[str]) -> list[str]:
-        """The feature columns this model uses: ``names`` minus the excluded families."""
+        """The feature columns this model uses: ``names`` minus the excluded families and
+        features."""
         excluded = set(self.exclude_families)
-        return [n for n in names if catalogue.entry(n).family not in excluded]
+        dropped = set(self.exclude_features)
+        return [n for n in names if catalogue.entry(n).family not in excluded and n not in dropped]
 
     def fit(
         self,
@@ -304,6 +311,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         """The constructor arguments that shape the model, as JSON values (restored by load)."""
         out = {name: getattr(self, name) for name in self.HYPERPARAMETERS}
         out["exclude_families"] = list(out["exclude_families"])
+        out["exclude_features"] = list(out["exclude_features"])
         out["params"] = dict(out["params"] or {})
         return out
 
@@ -379,6 +387,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         hyper["exclude_families"] = tuple(
             hyper.get("exclude_families", meta.get("exclude_families", []))
         )
+        hyper["exclude_features"] = tuple(hyper.get("exclude_features", []))
         unknown = sorted(set(hyper) - set(cls.HYPERPARAMETERS))
         if unknown:
             raise ModelError(

@@ -15,7 +15,8 @@ import pandas as pd
 
 from linkclf.datasets.columnsets import expand_column_sets as _expand
 from linkclf.embedders import make_embedder
-from linkclf.features import FeatureBuilder
+from linkclf.errors import ConfigError
+from linkclf.features import FeatureBuilder, catalogue
 from linkclf.model import LinkClassifier
 from linkclf.profiles import featurise
 from linkclf.splits import grouped_three_way, holdout
@@ -72,6 +73,13 @@ def classifier(
 ) -> LinkClassifier:
     """An unfitted LinkClassifier with the config's hyperparameters."""
     m = cfg["model"]
+    unknown = [n for n in cfg["features"].get("exclude", []) if catalogue.lookup(n) is None]
+    if unknown:  # a typo would silently keep the feature in
+        raise ConfigError(
+            "features.exclude naming features of linkclf.features.catalogue",
+            f"unknown {', '.join(unknown)}",
+            "use the names `python -m linkclf.realgap` prints",
+        )
     return LinkClassifier(
         features,
         params={**m.get("params", {}), "seed": int(cfg["split"]["seed"])},
@@ -80,6 +88,7 @@ def classifier(
         exclude_families=tuple(exclude),
         threshold_beta=float(m["threshold_beta"]),
         dask=dask,
+        exclude_features=tuple(cfg["features"].get("exclude", [])),
     )
 
 

@@ -13,7 +13,6 @@ from linkclf.datasets.columnsets import (
     LINK_FIELDS,
     apply_column_set,
     expand_column_sets,
-    transform_by_column_set,
 )
 from linkclf.errors import ConfigError, LinkclfError
 from linkclf.splits import grouped_split
@@ -97,15 +96,20 @@ def test_expand_keeps_every_copy_of_a_link_on_one_side_of_a_grouped_split(
     assert (sides == 1).all()
 
 
-def test_transform_by_column_set_sees_each_export_alone(links: pd.DataFrame) -> None:
+def test_featurise_sees_each_column_set_as_its_own_export(links: pd.DataFrame) -> None:
+    """Profile features of one column set's copies never pool with another set's copies."""
+    from linkclf.profiles import featurise
+
+    class CountingBuilder:
+        def transform(self, rows: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"n": len(rows)}, index=rows.index)
+
     wide = expand_column_sets(links, ["ahrefs", "semrush"])
-    sizes = transform_by_column_set(
-        lambda rows: pd.DataFrame({"n": len(rows)}, index=rows.index), wide
-    )
+    sizes = featurise(CountingBuilder(), wide)  # type: ignore[arg-type]
     assert sizes.index.equals(wide.index)
     assert (sizes["n"] == len(links)).all()
-    plain = transform_by_column_set(lambda rows: rows[["label"]], links)
-    assert plain.index.equals(links.index)
+    plain = featurise(CountingBuilder(), links)  # type: ignore[arg-type]
+    assert (plain["n"] == len(links)).all()
 
 
 def test_an_unknown_column_set_is_one_clear_config_error(links: pd.DataFrame) -> None:

@@ -167,10 +167,13 @@ def test_flag_rates_by_group_with_the_default_model() -> None:
         sum(groups[g]["n"] for g in ("editorial", "template", "rel_qualified", "affiliate"))
         == (rates["n_links"])
     )
-    for g in groups.values():
-        assert 0.0 <= g["rate"] <= 1.0
-    assert rates["top_reasons_flagged_natural"]
-    assert 0.0 <= rates["share_of_flags_at_threshold"] <= 1.0
+    # The shipped model on real natural links (README, issue 10): regression bounds just above
+    # the measured rates (in-body 3.9%, template 4.1%); a rel-qualified link is never flagged.
+    assert groups["editorial"]["rate"] <= 0.05
+    assert groups["template"]["rate"] <= 0.05
+    assert groups["rel_qualified"]["flagged"] == 0
+    assert groups["affiliate"]["rate"] > groups["editorial"]["rate"]
+    assert rates["share_of_flags_at_threshold"] <= 0.01  # no calibration step at the threshold
 
 
 @needs_data

@@ -28,12 +28,20 @@ data: setup ## Regenerate datasets/ from the simulator (deterministic)
 	$(PY) -m linkclf.datasets.datasheet datasets/default/links.csv.gz --readme datasets/README.md
 
 # Retrains when the data or the config changes (--force: the new data is what the user asked for).
-models/default/model.json: datasets/default/links.csv.gz training/default.toml | $(VENV)/.installed
-	$(LINKCLF) train --config training/default.toml --out models/default --force
+# git keeps no file times, so whether the model is current is decided by content: the SHA-256 of
+# the data and the config it was trained from, stored beside the model directory.
+MODEL_INPUTS := datasets/default/links.csv.gz training/default.toml
+MODEL_STAMP := models/default.inputs.sha256
 
-model: models/default/model.json ## Train the default model if absent
+model: $(VENV)/.installed ## Train the default model if absent or if datasets/ or the config changed
+	@if test -f models/default/model.json && sha256sum --status -c $(MODEL_STAMP) 2>/dev/null; then \
+	  echo "models/default is current (trained from $(MODEL_INPUTS))"; \
+	else \
+	  $(LINKCLF) train --config training/default.toml --out models/default --force && \
+	  sha256sum $(MODEL_INPUTS) > $(MODEL_STAMP); \
+	fi
 
-demo: models/default/model.json ## End to end: train if needed, score the sample export, write disavow candidates
+demo: model ## End to end: train if needed, score the sample export, write disavow candidates
 	mkdir -p out
 	$(LINKCLF) score datasets/samples/ahrefs-sample.tsv -o out/scored.csv
 	$(LINKCLF) disavow out/scored.csv -o out/disavow.txt --review out/review.csv
@@ -62,7 +70,7 @@ bench-baseline: setup ## linkclf vs a plain pandas + sentence-transformers + Lig
 fuzz: setup ## Fuzz every command through the CLI: 1,000 exports, 200 models, 200 disavow files
 	$(PY) benchmarks/fuzz.py --json out/fuzz.json
 
-evaluate: models/default/model.json ## Held-out figures with baselines (grouped by domain)
+evaluate: model ## Held-out figures with baselines (grouped by domain)
 	$(LINKCLF) evaluate --model models/default -o out/metrics.json
 
 clean: ## Remove outputs (keeps .venv, models and mlflow.db)

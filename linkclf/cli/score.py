@@ -90,4 +90,3 @@ def command(
     info(
         f"wrote {shown}: {len(scored):,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}"
     )
-    info(f"wrote {output}: {links:,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}")

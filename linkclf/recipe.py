@@ -19,6 +19,7 @@ from linkclf.errors import ConfigError
 from linkclf.features import FeatureBuilder, catalogue
 from linkclf.model import LinkClassifier
 from linkclf.profiles import featurise
+from linkclf.schema import COLUMN_SET
 from linkclf.splits import grouped_three_way, holdout
 
 #: Families that come from the text embeddings (left out in the ablation).
@@ -43,7 +44,20 @@ def expand_column_sets(data: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
     Training and evaluation both call this, so a model's split is recomputed on the same rows.
     """
     names = list(cfg.get("data", {}).get("column_sets") or [])
-    return _expand(data, names) if names else data
+    if not names:
+        return data
+    # The user's own labelled links (rows of scored files) are an export with its own columns:
+    # they stay as they are, one export of their own, so the promotion gate finds them whole.
+    own = (
+        data["p_manipulative"].notna().to_numpy(dtype=bool)
+        if "p_manipulative" in data.columns
+        else np.zeros(len(data), dtype=bool)
+    )
+    if not own.any():
+        return _expand(data, names)
+    expanded = _expand(data[~own], names)
+    theirs = data[own].assign(**{COLUMN_SET: "as exported"})
+    return pd.concat([expanded, theirs], ignore_index=True)
 
 
 def split(data: pd.DataFrame, cfg: dict[str, Any]) -> Split:

@@ -55,9 +55,10 @@ def without_predictions(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` minus everything a model predicted, so none of it can be read as a label.
 
     In a scored file written before ``predicted_kind`` existed, ``kind`` was the prediction:
-    it is dropped too.
+    it is dropped too. ``p_manipulative`` stays: no label is ever read from it, and the promotion
+    gate needs the score each reviewed link had (how likely it was to be reviewed at all).
     """
-    drop = [c for c in (*SCORE_COLUMNS, MODEL_COLUMN) if c in df.columns]
+    drop = [c for c in (*SCORE_COLUMNS, MODEL_COLUMN) if c in df.columns and c != P_COLUMN]
     if is_scored(df) and LEGACY_KIND_COLUMN in df.columns:
         drop.append(LEGACY_KIND_COLUMN)
     return df.drop(columns=drop)

@@ -163,6 +163,7 @@ def train(
         # With the user's own labels, the gate on them decides (linkclf.gate); otherwise the
         # held-out simulated domains do.
         gate = None
+        decision: Decision | None = None  # the simulated-data decision, when it is the one made
         if reviews and not force and (Path(out) / "model.json").is_file():
             from linkclf.gate import user_gate
 

@@ -74,7 +74,7 @@ def test_dask_reads_on_workers_an_export_larger_than_a_worker_memory(tmp_path: P
     """`score --dask`: workers of 600 MiB read, shuffle and score a 690 MB export in 8 MB blocks; the
     scored file is byte for byte the one the local (streamed) path writes."""
     distributed = pytest.importorskip("distributed")
-    from linkclf.distributed import score_files_dask
+    from linkclf.dask_scoring import score_files_dask
     from linkclf.io import write_csv_atomic
     from linkclf.stream import score_files
 
@@ -113,7 +113,7 @@ def test_dask_file_scoring_matches_the_streamed_file_and_refuses_like_it(tmp_pat
     """Small blocks (several per file), two overlapping exports merged on the workers; a row
     without a source URL is refused with linkclf's one line and nothing is written."""
     distributed = pytest.importorskip("distributed")
-    from linkclf.distributed import score_files_dask
+    from linkclf.dask_scoring import score_files_dask
     from linkclf.errors import SchemaError
     from linkclf.io import write_csv_atomic
     from linkclf.stream import score_files

@@ -129,6 +129,10 @@ def test_burst_rule_against_the_history_rate() -> None:
 # --- end to end: two simulated exports a month apart, scored by the shipped model ---------------
 
 CUT = pd.Timestamp("2025-09-01", tz="UTC")
+#: A clean profile of simulate(21, n_targets=12) (its quiet month), and a profile under a
+#: scheme whose spam links are injected into it (the burst).
+SITE = "rijwielhandel-hendriks.nl"
+VICTIM = "mondzorg-maes.nl"
 
 
 @pytest.fixture(scope="module")
@@ -139,18 +143,18 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from linkclf.datasets.simulator import simulate
 
     links = simulate(21, n_targets=12)
-    site = links[links["target_site"] == "velo-thomas.ch"]
-    assert (links.loc[links["target_site"] == "velo-thomas.ch", "profile"] == "clean").all()
+    site = links[links["target_site"] == SITE]
+    assert (links.loc[links["target_site"] == SITE, "profile"] == "clean").all()
     old = site[site["first_seen"] < CUT].copy()
     old["last_seen"] = old["last_seen"].clip(upper=CUT - pd.Timedelta(days=1))
     old["lost"] = old["lost"] & (old["last_seen"] < CUT - pd.Timedelta(days=1))
-    victim = links[links["target_site"] == "tandarts-meijer.nl"]
+    victim = links[links["target_site"] == VICTIM]
     attack = victim[
         (victim["label"] == 1)
         & victim["scenario"].isin(["comment_spam", "sitewide", "injected", "pbn", "directory"])
     ].copy()
-    attack["target_url"] = "https://www.velo-thomas.ch/"
-    attack["target_site"] = "velo-thomas.ch"
+    attack["target_url"] = f"https://www.{SITE}/"
+    attack["target_site"] = SITE
     days = np.arange(len(attack)) % 28
     attack["first_seen"] = CUT + pd.to_timedelta(days, unit="D") + pd.Timedelta(hours=9)
     attack["last_seen"] = pd.Timestamp("2025-09-30", tz="UTC")
@@ -187,7 +191,7 @@ def _diff(paths: dict[str, Path], new: str, tmp_path: Path) -> tuple[str, pd.Dat
 @pytest.mark.slow
 def test_quiet_month_is_not_a_burst(scored: dict[str, Path], tmp_path: Path) -> None:
     output, links, out = _diff(scored, "quiet", tmp_path)
-    assert "velo-thomas.ch: no burst" in output and "BURST" not in output
+    assert f"{SITE}: no burst" in output and "BURST" not in output
     assert set(links["change"]) <= {"new", "lost", "kept", "gone"}
     new = links[links["change"] == "new"]
     assert 0 < len(new) < 10  # the site's own September links
@@ -199,9 +203,9 @@ def test_quiet_month_is_not_a_burst(scored: dict[str, Path], tmp_path: Path) -> 
 @pytest.mark.slow
 def test_negative_seo_burst_is_reported(scored: dict[str, Path], tmp_path: Path) -> None:
     output, links, out = _diff(scored, "burst", tmp_path)
-    assert "velo-thomas.ch: BURST" in output
+    assert f"{SITE}: BURST" in output
     new = links[links["change"] == "new"]
-    assert len(new) > 100
+    assert len(new) >= 50  # the injected attack (plus the quiet month's new links)
     assert pd.to_numeric(new["p_manipulative"]).median() > 0.9  # the shipped model's scores
     domains = pd.read_csv(out.with_name("diff-burst.domains.csv"))
     new_flagged = domains[(domains["change"] == "new") & (domains["flagged"] > 0)]
@@ -220,7 +224,7 @@ def test_report_shows_the_burst_with_previous(scored: dict[str, Path], tmp_path:
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "<h3>Changes since the previous export</h3>" in html
-    assert "Burst alert: velo-thomas.ch: BURST" in html
+    assert f"Burst alert: {SITE}: BURST" in html
 
 
 def test_unscored_diff_says_scores_are_absent(exports: dict[str, Path], tmp_path: Path) -> None:

@@ -104,6 +104,11 @@ def test_scoring_path_of_the_static_model_never_imports_torch(tmp_path: Any) -> 
     import subprocess
     import sys
 
+    from linkclf.features.static import StaticEmbedder
+
+    # Building the static model (once per cache) distils the transformer, which needs torch;
+    # scoring with the built model must not.
+    StaticEmbedder().encode(["build it first"])
     code = (
         "import sys\n"
         "from linkclf.model import LinkClassifier\n"

@@ -22,6 +22,9 @@ DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV bytes, ``\\n`` line ends, formula-like cells neutralised, ISO UTC dates."""
+    # referring_domain is not stored: schema.conform derives it from source_url on every read,
+    # so the data files stay what the simulator draws (byte-identical per seed).
+    df = df.drop(columns=["referring_domain"], errors="ignore")
     buffer = io.StringIO()
     spreadsheet_safe(df).to_csv(buffer, index=False, lineterminator="\n", date_format=DATE_FORMAT)
     return buffer.getvalue().encode("utf-8")

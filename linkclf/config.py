@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
             "target_partial_share",
             "target_domains",
             "domain_pages",
+            "host_length",
             "host_label_length",
             "host_entropy",
             "cos_anchor_context",

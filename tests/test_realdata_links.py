@@ -167,12 +167,13 @@ def test_flag_rates_by_group_with_the_default_model() -> None:
         sum(groups[g]["n"] for g in ("editorial", "template", "rel_qualified", "affiliate"))
         == (rates["n_links"])
     )
-    # The shipped model on real natural links (README, issue 10): regression bounds just above
-    # the measured rates (in-body 3.9%, template 4.1%); a rel-qualified link is never flagged.
-    assert groups["editorial"]["rate"] <= 0.05
+    # The shipped model on real natural links (README, issue 10): the issue's goals (in-body
+    # at most 2%, template at most 5%; measured 0.8% and 2.5%); a rel-qualified link is never
+    # flagged. Affiliate links are not asserted: their earlier flags came from the digits in
+    # 9to5mac.com's hostname, a simulator artifact (python -m linkclf.realhosts).
+    assert groups["editorial"]["rate"] <= 0.02
     assert groups["template"]["rate"] <= 0.05
     assert groups["rel_qualified"]["flagged"] == 0
-    assert groups["affiliate"]["rate"] > groups["editorial"]["rate"]
     assert rates["share_of_flags_at_threshold"] <= 0.01  # no calibration step at the threshold
 
 

@@ -304,10 +304,12 @@ def _declare() -> list[Feature]:
         f("target_generic_share", "profile_target", 0, 0.5, None, _ANCHOR),
         f("target_naked_url_share", "profile_target", 0, 0.5, None, _ANCHOR),
         f(
-            # Natural brand anchors are shared by many domains too: no direction of its own.
+            # Natural brand anchors are shared by many domains too, so the push decides; but
+            # the phrase is only true of an anchor more than 3 domains share ("same anchor used
+            # by 1 referring domains" read as an accusation on real links).
             "same_anchor_domains",
             "profile_target",
-            0,
+            +1,
             3,
             "same anchor used by {v} referring domains",
             _ANCHOR,

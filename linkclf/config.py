@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
         # `python -m linkclf.realgap`): simulator artifacts, left out of the model. The context
         # projection goes as one block (its components only mean something together).
         "exclude": [
+            "target_links",
             "target_naked_url_share",
             "target_generic_share",
             "target_partial_share",

@@ -151,6 +151,8 @@ def link_statistics(df: pd.DataFrame) -> dict[str, dict[str, float]]:
             "words_median": float(np.median(words[words > 0])) if (words > 0).any() else 0.0,
             "one_word": float((words == 1).mean()),
             "four_words_plus": float((words >= 4).mean()),
+            "with_digit": float(anchor.str.contains(r"\d", regex=True).mean()) if len(df) else 0.0,
+            "handle": float(anchor.str.startswith("@").mean()) if len(df) else 0.0,
             **{
                 f"type_{t}": float(shares.get(t, 0.0))
                 for t in ("brand", "naked_url", "generic", "other", "empty")
@@ -196,6 +198,8 @@ COMPARED = (
     ("anchor", "words_median", "anchor words (median, non-empty)"),
     ("anchor", "one_word", "one-word anchors"),
     ("anchor", "four_words_plus", "anchors of four words or more"),
+    ("anchor", "with_digit", "anchors with a digit (dates, prices, models)"),
+    ("anchor", "handle", "anchors that are @handles"),
     ("anchor", "type_brand", "anchor names the target site"),
     ("anchor", "type_naked_url", "anchor is a URL"),
     ("anchor", "type_generic", "generic anchor (click here, ...)"),

@@ -458,7 +458,9 @@ def _descriptive_anchor(world: _World, target: Target, topic: str, src_lang: str
         return d.pick((f"{topic} {number}", f"{number} {topic}", f"{capitalise(topic)} ({number})"))
     if r < 0.87:
         handle = f"{slug(d.pick(sw.v.FIRSTNAMES))}{d.pick(sw.v.SURNAMES).lower()}".replace("-", "")
-        return f"@{handle}{d.integer(1, 99) if d.chance(0.4) else ''}"
+        # A tweet credit ("via @name"): an anchor of the bare "@name" would start like a
+        # spreadsheet formula, which the simulated files never write.
+        return f"{d.pick(('via', 'by', 'photo:'))} @{handle}{d.integer(1, 99) if d.chance(0.4) else ''}"
     if r < 0.93:
         return str(d.pick(world.writers[target.lang].v.CITIES))
     return (

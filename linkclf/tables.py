@@ -18,9 +18,11 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import shutil
 import stat
 import sys
-from collections.abc import Callable, Collection
+import tempfile
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -75,40 +77,74 @@ def _writes_through(path: str) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def _csv_bytes(df: pd.DataFrame) -> bytes:
+def _csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
     text = io.StringIO(newline="")
-    spreadsheet_safe(df).to_csv(text, index=False, lineterminator="\r\n")
+    spreadsheet_safe(df).to_csv(text, index=False, header=header, lineterminator="\r\n")
     return text.getvalue().encode("utf-8")
 
 
-def _write_csv(df: pd.DataFrame, handle: IO[bytes]) -> None:
-    handle.write(_csv_bytes(df))
+def _write_csv(parts: Iterable[pd.DataFrame], handle: IO[bytes]) -> None:
+    for i, part in enumerate(parts):
+        handle.write(_csv_bytes(part, header=i == 0))
 
 
-def _write_csv_gz(df: pd.DataFrame, handle: IO[bytes]) -> None:
+def _write_csv_gz(parts: Iterable[pd.DataFrame], handle: IO[bytes]) -> None:
     with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0, filename="") as gz:
-        gz.write(_csv_bytes(df))
+        _write_csv(parts, gz)  # type: ignore[arg-type]
 
 
-def _write_parquet(df: pd.DataFrame, handle: IO[bytes]) -> None:
-    frame = df.copy()
-    frame.columns = [str(c) for c in frame.columns]
-    frame.to_parquet(handle, index=False, engine="pyarrow")
+def _write_parquet(parts: Iterable[pd.DataFrame], handle: IO[bytes]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer: pq.ParquetWriter | None = None
+    schema: pa.Schema | None = None
+    try:
+        for part in parts:
+            frame = part.rename(columns=str)
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if schema is None:
+                # A text column that is empty in the first part comes out as Arrow's null type;
+                # it is text (read_csv reads every vendor column as text), so later parts fit.
+                schema = pa.schema(
+                    [
+                        f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                        for f in table.schema
+                    ],
+                    metadata=table.schema.metadata,
+                )
+                writer = pq.ParquetWriter(handle, schema)
+            if not table.schema.equals(schema):
+                table = table.cast(schema)
+            assert writer is not None
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
-def _write_jsonl(df: pd.DataFrame, handle: IO[bytes]) -> None:
-    text = df.to_json(
-        orient="records", lines=True, force_ascii=False, date_format="iso", double_precision=15
-    )
-    handle.write((text or "").encode("utf-8"))
+def _write_jsonl(parts: Iterable[pd.DataFrame], handle: IO[bytes]) -> None:
+    for i, part in enumerate(parts):
+        if i and not len(part):
+            continue  # an empty later part would add a blank line
+        text = part.to_json(
+            orient="records", lines=True, force_ascii=False, date_format="iso", double_precision=15
+        )
+        handle.write((text or "").encode("utf-8"))
 
 
-_WRITERS: dict[str, Callable[[pd.DataFrame, IO[bytes]], None]] = {
+_WRITERS: dict[str, Callable[[Iterable[pd.DataFrame], IO[bytes]], None]] = {
     ".csv": _write_csv,
     ".csv.gz": _write_csv_gz,
     ".parquet": _write_parquet,
     ".jsonl": _write_jsonl,
 }
+
+
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is stdout or a special file written through (not a regular file)."""
+    text = os.fspath(path)
+    return text == STDOUT or _writes_through(text)
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
@@ -117,27 +153,44 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     Nothing is left at ``path`` if writing fails: regular files are written to a temp file
     beside the real target and renamed over it.
     """
+    write_table_parts([df], path)
+
+
+def write_table_parts(parts: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> None:
+    """Write consecutive parts of one table (same columns) as :func:`write_table` writes the
+    whole frame: one header, the same cells, in bounded memory (one part at a time).
+
+    Nothing is written if a part fails: a regular file is written to a temp file beside it and
+    renamed; stdout and special files get the bytes from a spool file once all parts are done
+    (a reader of a pipe never sees half a table).
+    """
     text = os.fspath(path)
     writer = _WRITERS[format_of(text)]
-    if text == STDOUT:
-        buffer = io.BytesIO()
-        writer(df, buffer)
-        out = getattr(sys.stdout, "buffer", None)
-        if out is None:  # a text-only stdout (some test runners)
-            sys.stdout.write(buffer.getvalue().decode("utf-8"))
-        else:
-            sys.stdout.flush()
-            out.write(buffer.getvalue())
-            out.flush()
-        return
-    if _writes_through(text):
-        with open(text, "wb") as handle:
-            writer(df, handle)
+    if is_stream(text):
+        with tempfile.TemporaryFile() as spool:
+            writer(parts, spool)
+            spool.seek(0)
+            _copy_out(spool, text)
         return
     # A symlink is written at its target, so the link itself survives.
     real = os.path.realpath(text) if os.path.islink(text) else text
     with atomic_open(real, "wb") as handle:
-        writer(df, handle)
+        writer(parts, handle)
+
+
+def _copy_out(spool: IO[bytes], path: str) -> None:
+    """Copy a finished spool to stdout or a special file."""
+    if path != STDOUT:
+        with open(path, "wb") as handle:
+            shutil.copyfileobj(spool, handle, 1 << 20)
+        return
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a text-only stdout (some test runners)
+        shutil.copyfileobj(io.TextIOWrapper(spool, encoding="utf-8", newline=""), sys.stdout)
+        return
+    sys.stdout.flush()
+    shutil.copyfileobj(spool, out, 1 << 20)
+    out.flush()
 
 
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:

@@ -285,7 +285,7 @@ def resolve_targets(
             named = chunk[["target_url", "target_site"]].dropna()
             sites.update(named["target_site"].astype(str))
             for url, n in named["target_url"].astype(str).value_counts(sort=False).items():
-                counts[url] = counts.get(url, 0) + int(n)
+                counts[str(url)] = counts.get(str(url), 0) + int(n)
     where = ", ".join(str(p) for p, g in zip(paths, gsc, strict=True) if g)
     sites.discard("")
     if len(sites) != 1:

@@ -184,7 +184,8 @@ def _cell_text(series: pd.Series) -> Any:
     # the csv module applies it.
     if text_column:
         series = spreadsheet_safe(series.to_frame()).iloc[:, 0]
-    values = series.to_frame()._get_values_for_csv(
+    # The formatting to_csv applies (a private pandas method: the same text by construction).
+    values = series.to_frame()._get_values_for_csv(  # type: ignore[operator]
         float_format=None, date_format=None, decimal=".", na_rep="", quoting=None
     )
     cells = values.iloc[:, 0].to_numpy(object)

@@ -115,3 +115,30 @@ def test_stdin_is_spooled_and_named_stdin_in_errors(
     line = result.output.strip()
     assert line.count("\n") == 0 and "stdin" in line and "linkclf-stdin" not in line, line
     assert not (tmp_path / "no.csv").exists()
+
+
+def test_the_score_command_imports_neither_sklearn_nor_scipy_stats(
+    export: Path,  # noqa: F811
+    model: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Start-up (issue 11): scikit-learn and scipy.stats cost ~2 s of imports; scoring needs
+    neither, and the scores are those of a process that imported them."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "light.csv"
+    code = (
+        "import sys\nfrom linkclf.cli import main\n"
+        f"sys.argv = ['linkclf', 'score', {str(export)!r}, '-o', {str(out)!r}, "
+        f"'--model', {str(model)!r}, '-q']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in ('sklearn', 'scipy.stats', 'torch') if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    _in_memory(model, [export], tmp_path / "memory.csv")
+    assert out.read_bytes() == (tmp_path / "memory.csv").read_bytes()

@@ -105,7 +105,7 @@ def linkclf_seconds(export: Path, rows: int, model: str) -> float:
             model,
             "--child",
             str(head),
-            str(head) + ".out",
+            str(head.with_suffix(".scored.csv")),
             "1",
         ],
         check=True,

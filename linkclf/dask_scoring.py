@@ -78,7 +78,7 @@ def read_partitioned(
     paths: list[str],
     *,
     format: str | None = None,
-    target: str | None = None,
+    target: str | None | list[str | None] = None,
     block_bytes: int = BLOCK_BYTES,
 ) -> Any:
     """The exports as one dask DataFrame of canonical rows, read block by block on the workers.
@@ -92,7 +92,9 @@ def read_partitioned(
     import dask.dataframe as dd
 
     from linkclf.sources.detect import sniff
+    from linkclf.stream import _per_file
 
+    targets = _per_file(target, len(paths))
     parts = []
     for index, path in enumerate(paths):
         layout = sniff(path, format)
@@ -110,10 +112,17 @@ def read_partitioned(
             # dask reads a sample to guess dtypes; every column is text anyway.
             sample=256_000,
         )
-        meta = _canonical_part(raw._meta, path, format, target, index)
+        file_target = targets[index]
+        meta = _canonical_part(raw._meta, path, format, file_target, index)
         parts.append(
             raw.map_partitions(
-                _canonical_part, path, format, target, index, meta=meta, align_dataframes=False
+                _canonical_part,
+                path,
+                format,
+                file_target,
+                index,
+                meta=meta,
+                align_dataframes=False,
             )
         )
     return parts[0] if len(parts) == 1 else dd.concat(parts)
@@ -191,19 +200,21 @@ def score_files_dask(
     scheduler: str,
     *,
     format: str | None = None,
-    target: str | None = None,
+    target: str | None | list[str | None] = None,
     partitions: int | None = None,
     block_bytes: int = BLOCK_BYTES,
     progress: Callable[[str], None] = lambda msg: None,
 ) -> tuple[int, int]:
-    """Score exports on a Dask cluster into one scored CSV, identical to ``linkclf score``.
+    """Score exports on a Dask cluster into one scored table, identical to ``linkclf score``.
 
     The workers read the exports block by block (:func:`read_partitioned`), the rows are
     shuffled so that every target site is whole in one partition (profile features need the
     whole profile), each partition is scored on a worker and written as an Arrow file in a
     folder beside ``output``; the client then merges those files back into input order and
-    writes the CSV (bounded memory: linkclf.stream's ordered merge). The model directory, the
-    exports and the output's folder must be paths the workers see (a shared file system).
+    writes the table in ``output``'s format (bounded memory: linkclf.stream's ordered merge).
+    The model directory, the exports and the output's folder must be paths the workers see (a
+    shared file system). ``target``: as for linkclf.stream (None infers a Search Console
+    export's target as ``read_exports`` does).
 
     ``block_bytes`` is the input read per task: a worker holds a few blocks at once, several
     copies each while parsing and shuffling, so keep it well under a worker's memory.
@@ -218,9 +229,16 @@ def score_files_dask(
     from linkclf.io import temp_prefix
     from linkclf.model import LinkClassifier
     from linkclf.scored import write_scored_parts
-    from linkclf.stream import _assembled, _column_order
+    from linkclf.stream import _assembled, _column_order, resolve_targets
+    from linkclf.tables import is_stream
 
-    out = Path(output).resolve()
+    if target is None or isinstance(target, str):
+        target = resolve_targets(paths, format, target)
+    if is_stream(output):
+        # stdout or a FIFO: the scored parts go to a folder the workers can see too.
+        out = Path.cwd() / "scored"
+    else:
+        out = Path(output).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
     label = LinkClassifier.load(model_dir).version_label()
@@ -265,7 +283,9 @@ def score_files_dask(
             columns = [list(links.columns)]
         present = {c for cell in summary["present"] for c in str(cell).split(";") if c}
         parts = sorted(Path(p) for p in summary["path"] if p)
-        write_scored_parts(_assembled(parts, _column_order(columns), present, label, 50_000), out)
+        write_scored_parts(
+            _assembled(parts, _column_order(columns), present, label, 50_000), output
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return int(summary["rows"].sum()), int(summary["flagged"].sum())

@@ -16,10 +16,10 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 from linkclf import __version__, modeldir
 from linkclf.errors import ModelError
+from linkclf.estimator import Estimator
 from linkclf.features import FeatureBuilder, catalogue
 from linkclf.schema import MANIPULATIVE_KINDS, SCHEMA_VERSION
 
@@ -103,13 +103,15 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, beta: float = 0.5) -> float:
     return float(p_sorted[best])
 
 
-class LinkClassifier(ClassifierMixin, BaseEstimator):
+class LinkClassifier(Estimator):
     """Score links: calibrated probability of being manipulative, the likely kind.
 
     A scikit-learn classifier over the feature frames of a :class:`FeatureBuilder` (which it
     carries for scoring and saving): ``__init__`` only stores its arguments, ``fit`` returns
     self, learned state ends in ``_``, ``predict_proba`` has one column per ``classes_`` entry
-    (0 natural, 1 manipulative), ``sklearn.base.clone`` gives an unfitted copy.
+    (0 natural, 1 manipulative), ``sklearn.base.clone`` gives an unfitted copy. The protocol
+    comes from linkclf.estimator, which imports scikit-learn only when it is used (scoring
+    never does).
 
     Parameters
     ----------
@@ -125,6 +127,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
     """
 
     meta_: dict[str, Any]
+    _estimator_type = "classifier"
 
     def __init__(
         self,

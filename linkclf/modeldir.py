@@ -386,14 +386,47 @@ def _tree_fields(where: str, lines: list[str]) -> dict[str, str]:
 
 
 def validate_booster(path: Path, n_features: int, n_classes: int, digest: str | None) -> None:
-    """A LightGBM text model checked as described in the module docstring."""
+    """A LightGBM text model checked as described in the module docstring.
+
+    The structural check parses every tree in Python (about 1 s for the default model, most of
+    ``linkclf score``'s start-up on a small export), so a pass is remembered: a marker named by
+    the file's SHA-256, the expected shape and this module's own hash, in linkclf's cache
+    folder. The same bytes checked by the same rules pass again without the parse; other bytes
+    or changed rules are checked in full.
+    """
     data = _read(path, MAX_BOOSTER_BYTES)
-    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+    sha = hashlib.sha256(data).hexdigest()
+    if digest is not None and sha != digest:
         raise _error(
             path,
             "the SHA-256 recorded in model.json when the model was saved",
             "different bytes (the file was edited or damaged)",
         )
+    marker = _pass_marker(sha, n_features, n_classes)
+    if marker is not None and marker.is_file():
+        return
+    _check_booster_text(path, data, n_features, n_classes)
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:  # a read-only cache: the check simply runs again next time
+            pass
+
+
+def _pass_marker(sha: str, n_features: int, n_classes: int) -> Path | None:
+    """Where a passed structural check of these bytes is remembered (None: nowhere)."""
+    from linkclf.features.embed import cache_root
+
+    try:
+        rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+    return cache_root() / "validated" / f"{sha}-{n_features}-{n_classes}-{rules}"
+
+
+def _check_booster_text(path: Path, data: bytes, n_features: int, n_classes: int) -> None:
+    """The structural check of a LightGBM text model (see the module docstring)."""
     where = str(path)
     try:
         text = data.decode("ascii")

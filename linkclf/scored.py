@@ -23,15 +23,14 @@ the report and review labelling read through the column names defined here.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from linkclf.errors import SchemaError
-from linkclf.io import atomic_open, spreadsheet_safe
 from linkclf.schema import LINK_TYPES, PLACEMENTS
-from linkclf.tables import read_table_text, write_table
+from linkclf.tables import read_table_text, write_table, write_table_parts
 
 P_COLUMN = "p_manipulative"
 FLAG_COLUMN = "flag"
@@ -74,15 +73,17 @@ def write_scored(scored: pd.DataFrame, path: str | os.PathLike[str]) -> None:
 
 def write_scored_parts(parts: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> None:
     """Write a scored file from consecutive parts (linkclf.stream), as :func:`write_scored`
-    writes the whole frame: one header, the same cells, one atomic file (nothing on an error)."""
-    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
-        first = True
+    writes the whole frame: any format, one header, the same cells, one atomic file (nothing
+    on an error)."""
+
+    def checked() -> Iterator[pd.DataFrame]:
         for part in parts:
             missing = [c for c in SCORE_COLUMNS if c not in part.columns]
             if missing:
                 raise ValueError(f"not a scored frame: no {', '.join(missing)}")
-            spreadsheet_safe(part).to_csv(handle, index=False, header=first, lineterminator="\r\n")
-            first = False
+            yield part
+
+    write_table_parts(checked(), path)
 
 
 def read_scored(path: str | os.PathLike[str], columns: Collection[str]) -> pd.DataFrame:

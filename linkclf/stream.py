@@ -27,6 +27,7 @@ import math
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,8 @@ from linkclf.sources.reader import SEEN_IN, iter_export
 
 #: The column carrying a row's position in the input (never written to the scored file).
 ROW = "_linkclf_row"
+#: A row's position is ``file index << FILE_SHIFT`` plus its row in the file.
+FILE_SHIFT = 40
 #: Input bytes per bucket: a bucket is what is held in memory at once while scoring.
 BUCKET_BYTES = 24 * 2**20
 
@@ -113,11 +116,13 @@ def spill(
     buckets: int,
     *,
     format: str | None = None,
-    target: str | None = None,
+    target: str | None | Sequence[str | None] = None,
     chunk_rows: int = 50_000,
+    progress: Progress = lambda msg: None,
 ) -> tuple[int, list[list[str]]]:
     """Pass 1: read every input in chunks into bucket files under ``folder``.
 
+    ``target``: one target for every file, or one per file (:func:`resolve_targets`).
     Returns the number of rows read and each file's column order.
 
     Raises
@@ -126,13 +131,18 @@ def spill(
         a chunk with rows that cannot be scored (``check_scorable``), before anything is
         written to the output.
     """
-    position = 0
+    targets = _per_file(target, len(paths))
+    rows = 0
     columns: list[list[str]] = []
     for index, path in enumerate(paths):
         out = _Spill(folder, index, buckets)
+        # A row's position: its file, then its row in the file (the order read_exports keeps).
+        position = index << FILE_SHIFT
         try:
             file_columns: list[str] = []
-            for chunk in iter_export(path, format=format, chunksize=chunk_rows, target=target):
+            for chunk in iter_export(
+                path, format=format, chunksize=chunk_rows, target=targets[index]
+            ):
                 file_columns = list(chunk.columns)
                 if not len(chunk):
                     continue
@@ -140,6 +150,8 @@ def spill(
                 chunk = chunk.reset_index(drop=True)
                 chunk[ROW] = np.arange(position, position + len(chunk), dtype=np.int64)
                 position += len(chunk)
+                rows += len(chunk)
+                progress(f"read {rows:,} rows")
                 ids = bucket_of(chunk["target_site"], buckets)
                 order = np.argsort(ids, kind="stable")
                 ids_sorted = ids[order]
@@ -150,7 +162,7 @@ def spill(
             columns.append(file_columns)
         finally:
             out.close()
-    return position, columns
+    return rows, columns
 
 
 def _bucket_links(folder: Path, bucket: int, n_files: int) -> pd.DataFrame | None:
@@ -229,29 +241,223 @@ def _ordered_batches(paths: list[Path], batch_rows: int) -> Iterator[pd.DataFram
             reader.close()
 
 
+def _per_file(target: str | None | Sequence[str | None], n: int) -> list[str | None]:
+    if target is None or isinstance(target, str):
+        return [target] * n
+    targets = list(target)
+    if len(targets) != n:
+        raise ValueError(f"{len(targets)} targets for {n} files")
+    return targets
+
+
+def resolve_targets(
+    paths: Sequence[str | os.PathLike[str]],
+    format: str | None = None,
+    target: str | None = None,
+    *,
+    chunk_rows: int = 50_000,
+) -> list[str | None]:
+    """The target each export is read with, as ``read_exports`` decides it.
+
+    ``target`` when given (or for a single export: a Search Console export alone needs it).
+    Otherwise each Search Console export among several takes the site the other exports name,
+    if they name exactly one: the origin of their most common target URL. Only then are the
+    other exports read (their target columns, chunk by chunk) before scoring.
+
+    Raises
+    ------
+    InputError
+        Search Console exports without ``target`` and the others naming no or several sites.
+    """
+    if target or len(paths) < 2:
+        return [target] * len(paths)
+    from linkclf.sources.detect import sniff
+
+    gsc = [sniff(p, format).format == "gsc" for p in paths]
+    if not any(gsc):
+        return [None] * len(paths)
+    counts: dict[str, int] = {}
+    sites: set[str] = set()
+    for path, is_gsc in zip(paths, gsc, strict=True):
+        if is_gsc:
+            continue
+        for chunk in iter_export(path, format=format, chunksize=chunk_rows):
+            named = chunk[["target_url", "target_site"]].dropna()
+            sites.update(named["target_site"].astype(str))
+            for url, n in named["target_url"].astype(str).value_counts(sort=False).items():
+                counts[str(url)] = counts.get(str(url), 0) + int(n)
+    where = ", ".join(str(p) for p, g in zip(paths, gsc, strict=True) if g)
+    sites.discard("")
+    if len(sites) != 1:
+        from linkclf.sources.reader import _no_target
+
+        shown = ", ".join(sorted(sites)[:3]) + (" ..." if len(sites) > 3 else "")
+        found = (
+            f"the other exports name {len(sites)} target sites ({shown})"
+            if sites
+            else "no other export naming the target site"
+        )
+        raise _no_target(where, found)
+    from urllib.parse import urlsplit
+
+    # The most common target URL; on a tie the first in sorted order (as Series.mode gives it).
+    top = max(counts.values())
+    url = urlsplit(min(u for u, n in counts.items() if n == top).strip())
+    inferred = f"{url.scheme or 'https'}://{url.netloc}/"
+    return [inferred if g else None for g in gsc]
+
+
+class StreamRun:
+    """One streamed scoring run, stage by stage (the CLI shows each stage's progress):
+    :meth:`read` (spill), :meth:`score`, :meth:`write`; a context manager that removes its
+    temp folder however it ends.
+
+    Parameters
+    ----------
+    model : a loaded LinkClassifier.
+    paths : the exports, merged as ``read_exports`` merges them when there are several.
+    output : the scored table (any format of linkclf.tables; written atomically, nothing is
+        written on an error).
+    format : as for ``iter_export``.
+    target : one target for every export, or one per export; None infers a Search Console
+        export's target as ``read_exports`` does (:func:`resolve_targets`).
+    chunk_rows : rows read at a time, and rows per scoring batch.
+    buckets : number of target-site buckets (default: about 24 MB of input each).
+    reasons : compute the reasons column (TreeSHAP on rows at or above the threshold).
+    """
+
+    def __init__(
+        self,
+        model: LinkClassifier,
+        paths: Sequence[str | os.PathLike[str]],
+        output: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        target: str | None | Sequence[str | None] = None,
+        chunk_rows: int = 50_000,
+        buckets: int | None = None,
+        reasons: bool = True,
+    ) -> None:
+        if not paths:
+            raise InputError(
+                expected="at least one export file",
+                found="none",
+                fix="pass one or more export paths",
+            )
+        self.model = model
+        self.paths = list(paths)
+        self.output = output
+        self.format = format
+        self.target = target
+        self.chunk_rows = chunk_rows
+        self.reasons = reasons
+        self.summary = StreamSummary(buckets=buckets or bucket_count(self.paths))
+        self._folder: Path | None = None
+        self._columns: list[list[str]] = []
+        self._scored: list[Path] = []
+        self._present: set[str] = set()
+
+    def __enter__(self) -> StreamRun:
+        from linkclf.tables import is_stream
+
+        if is_stream(self.output):  # stdout, a FIFO: spill to the temp folder of the system
+            self._folder = Path(tempfile.mkdtemp(prefix="linkclf-stream-"))
+        else:  # beside the output: the same file system, swept like linkclf.io's temp files
+            out = Path(self.output)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self._folder = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            raise RuntimeError("StreamRun is used as a context manager: with StreamRun(...)")
+        return self._folder
+
+    def read(self, progress: Progress = lambda msg: None) -> int:
+        """Pass 1: read and spill every export; returns the rows read."""
+        start = time.perf_counter()
+        targets = (
+            resolve_targets(self.paths, self.format, self.target, chunk_rows=self.chunk_rows)
+            if self.target is None or isinstance(self.target, str)
+            else list(self.target)
+        )
+        self.summary.rows_read, self._columns = spill(
+            self.paths,
+            self.folder,
+            self.summary.buckets,
+            format=self.format,
+            target=targets,
+            chunk_rows=self.chunk_rows,
+            progress=progress,
+        )
+        self.summary.seconds["read+spill"] = time.perf_counter() - start
+        return self.summary.rows_read
+
+    def score(self, progress: Progress = lambda msg: None) -> int:
+        """Pass 2: score bucket by bucket; returns the links scored (distinct after merging)."""
+        start = time.perf_counter()
+        summary, folder = self.summary, self.folder
+        for b in range(summary.buckets):
+            links = _bucket_links(folder, b, len(self.paths))
+            if links is None or not len(links):
+                continue
+            self._present |= present_canonical(links)
+            scores = score_rows(self.model, links, chunk_rows=self.chunk_rows, reasons=self.reasons)
+            frame = links.copy()
+            for col in SCORE_COLUMNS:
+                frame[col] = scores[col].to_numpy()
+            path = folder / f"scored-{b:04d}.arrow"
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            with pa.ipc.new_stream(str(path), table.schema) as writer:
+                # Small batches: the ordered merge holds one batch per bucket.
+                writer.write_table(
+                    table, max_chunksize=max(256, self.chunk_rows // summary.buckets)
+                )
+            self._scored.append(path)
+            summary.links += len(links)
+            summary.flagged += int(scores["flag"].astype(int).sum())
+            progress(
+                f"scored {summary.links:,}/{summary.rows_read:,} links "
+                f"({b + 1}/{summary.buckets} buckets)"
+            )
+        summary.seconds["score"] = time.perf_counter() - start
+        return summary.links
+
+    def write(self) -> None:
+        """Pass 3: merge the scored buckets into input order and write the output."""
+        start = time.perf_counter()
+        parts = _assembled(
+            self._scored,
+            _column_order(self._columns),
+            self._present,
+            self.model.version_label(),
+            self.chunk_rows,
+        )
+        write_scored_parts(parts, self.output)
+        self.summary.seconds["write"] = time.perf_counter() - start
+
+
 def score_files(
     model: LinkClassifier,
     paths: Sequence[str | os.PathLike[str]],
     output: str | os.PathLike[str],
     *,
     format: str | None = None,
-    target: str | None = None,
+    target: str | None | Sequence[str | None] = None,
     chunk_rows: int = 50_000,
     buckets: int | None = None,
     reasons: bool = True,
     progress: Progress = lambda msg: None,
 ) -> StreamSummary:
-    """Score one or more exports into a scored CSV at ``output``, in bounded memory.
+    """Score one or more exports into a scored table at ``output``, in bounded memory.
 
-    Parameters
-    ----------
-    model : a loaded LinkClassifier.
-    paths : the exports, merged as ``read_exports`` merges them when there are several.
-    output : the scored CSV (written atomically; nothing is written on an error).
-    format, target : as for ``iter_export``.
-    chunk_rows : rows read at a time, and rows per scoring batch.
-    buckets : number of target-site buckets (default: about 24 MB of input each).
-    reasons : compute the reasons column (TreeSHAP on rows at or above the threshold).
+    The parameters are :class:`StreamRun`'s; ``progress`` gets every stage's messages.
 
     Returns
     -------
@@ -263,60 +469,21 @@ def score_files(
     InputError, SchemaError
         one line, as ``read_exports`` and ``check_scorable``.
     """
-    import time
-
-    if not paths:
-        raise InputError(
-            expected="at least one export file", found="none", fix="pass one or more export paths"
-        )
-    summary = StreamSummary(buckets=buckets or bucket_count(paths))
-    out = Path(output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
-    label = model.version_label()
-    try:
-        start = time.perf_counter()
-        summary.rows_read, columns = spill(
-            paths,
-            folder,
-            summary.buckets,
-            format=format,
-            target=target,
-            chunk_rows=chunk_rows,
-        )
-        summary.seconds["read+spill"] = time.perf_counter() - start
-        progress(f"read {summary.rows_read:,} rows from {len(paths)} file(s)")
-
-        start = time.perf_counter()
-        scored_paths: list[Path] = []
-        present: set[str] = set()
-        for b in range(summary.buckets):
-            links = _bucket_links(folder, b, len(paths))
-            if links is None or not len(links):
-                continue
-            present |= present_canonical(links)
-            scores = score_rows(model, links, chunk_rows=chunk_rows, reasons=reasons)
-            frame = links.copy()
-            for col in SCORE_COLUMNS:
-                frame[col] = scores[col].to_numpy()
-            path = folder / f"scored-{b:04d}.arrow"
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            with pa.ipc.new_stream(str(path), table.schema) as writer:
-                # Small batches: the ordered merge holds one batch per bucket.
-                writer.write_table(table, max_chunksize=max(256, chunk_rows // summary.buckets))
-            scored_paths.append(path)
-            summary.links += len(links)
-            summary.flagged += int(scores["flag"].astype(int).sum())
-            progress(f"scored {summary.links:,} links ({b + 1}/{summary.buckets} buckets)")
-        summary.seconds["score"] = time.perf_counter() - start
-
-        start = time.perf_counter()
-        order = _column_order(columns)
-        write_scored_parts(_assembled(scored_paths, order, present, label, chunk_rows), out)
-        summary.seconds["write"] = time.perf_counter() - start
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return summary
+    with StreamRun(
+        model,
+        paths,
+        output,
+        format=format,
+        target=target,
+        chunk_rows=chunk_rows,
+        buckets=buckets,
+        reasons=reasons,
+    ) as run:
+        run.read(progress)
+        progress(f"read {run.summary.rows_read:,} rows from {len(run.paths)} file(s)")
+        run.score(progress)
+        run.write()
+    return run.summary
 
 
 def _column_order(columns: list[list[str]]) -> list[str]:

@@ -165,4 +165,12 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
+    import sys
+
+    if sys.argv[1:2] == ["score"]:
+        # A process that only scores: lightgbm's Booster without scikit-learn (2 s of
+        # imports, most of the start-up on a small export; see linkclf.estimator).
+        from linkclf.estimator import import_lightgbm_without_sklearn
+
+        import_lightgbm_without_sklearn()
     app(prog_name="linkclf")

@@ -1,7 +1,13 @@
-"""`linkclf score`: read exports, score every link, write the scored table."""
+"""`linkclf score`: read exports, score every link, write the scored table (streamed)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
@@ -60,33 +66,76 @@ def command(
     from linkclf.io import refuse_overwrite_input
     from linkclf.model import LinkClassifier
     from linkclf.modelpath import resolve_model
-    from linkclf.pipeline import score_links, score_links_dask
-    from linkclf.scored import MODEL_COLUMN, check_scorable, write_scored
-    from linkclf.sources import read_exports
     from linkclf.tables import format_of
 
     format_of(output)  # an unknown extension is refused before any work
     refuse_overwrite_input(output, inputs)
     model_dir = resolve_model(model)
     clf = LinkClassifier.load(model_dir)
-    with step("read", unit="links") as reading:
-        links = read_exports(inputs, format=fmt, target=target)
-        check_scorable(links)  # before any progress line: a refusal is one line
-        reading.update(len(links), len(links))
-    info(f"read {len(links):,} distinct links from {len(inputs)} file(s)")
-    with step("featurise, embed, score", total=len(links)) as scoring:
+    with _stdin_spooled(inputs) as paths:
         if dask:
-            scored = score_links_dask(model_dir, links, dask, progress=scoring.message)
+            from linkclf.dask_scoring import score_files_dask
+
+            with step("featurise, embed, score") as scoring:
+                links, flagged = score_files_dask(
+                    model_dir,
+                    paths,
+                    output,
+                    dask,
+                    format=fmt,
+                    target=target,
+                    progress=scoring.message,
+                )
+                scoring.update(links, links)
         else:
-            scored = score_links(clf, links, progress=scoring.message)
-        scoring.update(len(scored), len(scored))
-    # Names the model in every row, so disavow headers and later audits can say what scored them.
-    scored[MODEL_COLUMN] = clf.version_label()
-    with step("write", total=len(scored)) as writing:
-        write_scored(scored, output)
-        writing.update(len(scored))
-    flagged = int(scored["flag"].sum())
+            from linkclf.stream import StreamRun
+
+            # Streamed in bounded memory: read and spill by target site, score bucket by
+            # bucket, merge back into input order while writing (linkclf.stream).
+            with StreamRun(clf, paths, output, format=fmt, target=target) as run:
+                with step("read", unit="links") as reading:
+                    rows = run.read(progress=reading.message)
+                    reading.update(rows, rows)
+                info(f"read {rows:,} rows from {len(inputs)} file(s)")
+                with step("featurise, embed, score", total=rows) as scoring:
+                    links = run.score(progress=scoring.message)
+                    scoring.update(links, links)
+                with step("write", total=links) as writing:
+                    run.write()
+                    writing.update(links)
+                flagged = run.summary.flagged
     shown = "stdout" if output == "-" else output
-    info(
-        f"wrote {shown}: {len(scored):,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}"
-    )
+    info(f"wrote {shown}: {links:,} links, {flagged:,} flagged at threshold {clf.threshold_:.3f}")
+
+
+@contextlib.contextmanager
+def _stdin_spooled(inputs: list[str]) -> Iterator[list[str]]:
+    """``inputs`` with standard input copied to a temp file named ``stdin`` (so ``seen_in``
+    says stdin): the stream reads its inputs more than once and sizes its buckets by them.
+
+    An error naming the temp file names ``stdin`` instead.
+    """
+    from linkclf.errors import LinkclfError
+    from linkclf.opening import is_stdin
+
+    if not any(is_stdin(p) for p in inputs):
+        yield list(inputs)
+        return
+    folder = tempfile.mkdtemp(prefix="linkclf-stdin-")
+    spooled = os.path.join(folder, "stdin")
+    try:
+        source = getattr(sys.stdin, "buffer", None)
+        with open(spooled, "wb") as handle:
+            if source is not None:
+                shutil.copyfileobj(source, handle, 1 << 20)
+            else:  # a text-only stdin (some test runners)
+                handle.write(sys.stdin.read().encode("utf-8"))
+        try:
+            yield [spooled if is_stdin(p) else p for p in inputs]
+        except LinkclfError as exc:
+            if exc.where and spooled in exc.where:
+                exc.where = exc.where.replace(spooled, "stdin")
+                exc.args = (exc.one_line(),)
+            raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from linkclf.errors import ModelError
+from linkclf.estimator import Estimator
 from linkclf.features import catalogue
 from linkclf.features._util import map_unique
 from linkclf.features.anchors import anchor_features, brand_tokens, target_terms
@@ -55,7 +55,7 @@ def _topic_text(target_url: str) -> str:
     return " ".join([brand.replace("-", " "), *target_terms(target_url)]).strip()
 
 
-class FeatureBuilder(TransformerMixin, BaseEstimator):
+class FeatureBuilder(Estimator):
     """Turn canonical link rows into model features (a scikit-learn transformer).
 
     ``fit`` learns the embedding projections; ``transform`` computes every feature, the profile
@@ -117,8 +117,14 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):
         signs = np.sign(comps[np.arange(len(comps)), np.abs(comps).argmax(1)])
         return mean.astype(np.float32), (comps * signs[:, None]).astype(np.float32)
 
+    _estimator_type = "transformer"
+
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "anchor_mean_")
+
+    def fit_transform(self, df: pd.DataFrame, y: Any = None) -> pd.DataFrame:
+        """``fit`` then ``transform`` on the same rows (as TransformerMixin gave it)."""
+        return self.fit(df, y).transform(df)
 
     def fit(self, df: pd.DataFrame, y: Any = None) -> FeatureBuilder:
         """Learn the anchor and context projections from ``df``; returns self."""

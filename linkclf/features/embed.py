@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -160,12 +160,19 @@ class CachedEmbedder:
     """Embeds each distinct text once, and remembers it on disk across runs.
 
     The cache is SQLite holding raw float32 bytes (no pickle), keyed by blake2b(model, text).
+    Within a process the last ``MEMORY_TEXTS`` distinct texts' vectors are also kept in memory
+    (first in, first out), so a text repeated across the scoring batches of one export (an
+    anchor, a source page's title, a target's topic) is embedded once for the whole file.
     """
+
+    #: Vectors kept in memory: 100k x 128 float32 = 49 MB for the static embedder.
+    MEMORY_TEXTS = 100_000
 
     def __init__(self, inner: Embedder, cache_dir: str | Path | None) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self._memory = _VectorMemory(self.MEMORY_TEXTS, inner.dim)
         # An embedder cheaper than the cache (StaticEmbedder) opts out of the disk copy; each
         # call still embeds every distinct text once.
         keep = getattr(inner, "disk_cache", True)
@@ -210,9 +217,10 @@ class CachedEmbedder:
             sort=getattr(self.inner, "disk_cache", True),
         )
         vecs = np.zeros((len(uniq), self.dim), dtype=np.float32)
-        db = self._conn()
-        keys = [text_key(self.name, t) for t in uniq] if db is not None else []
-        missing = list(range(len(uniq)))
+        unknown = self._memory.fill(uniq, vecs)
+        db = self._conn() if unknown else None
+        keys = [text_key(self.name, uniq[i]) for i in unknown] if db is not None else []
+        missing = list(unknown)
         if db is not None and len(uniq):
             found: dict[bytes, bytes] = {}
             for start in range(0, len(keys), 900):  # SQLite's bound-parameter limit
@@ -221,8 +229,9 @@ class CachedEmbedder:
                 found.update(
                     db.execute(f"SELECT k, v FROM emb WHERE k IN ({marks})", chunk).fetchall()
                 )
+            key_of = dict(zip(unknown, keys, strict=True))
             missing = []
-            for i, k in enumerate(keys):
+            for i, k in key_of.items():
                 if k in found:
                     vecs[i] = np.frombuffer(found[k], dtype=np.float32)
                 else:
@@ -233,7 +242,49 @@ class CachedEmbedder:
             if db is not None:
                 db.executemany(
                     "INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                    [(keys[i], new[j].tobytes()) for j, i in enumerate(missing)],
+                    [(key_of[i], new[j].tobytes()) for j, i in enumerate(missing)],
                 )
                 db.commit()
+        self._memory.keep(uniq, unknown, vecs)
         return vecs[inverse.ravel()] if len(texts) else np.zeros((0, self.dim), np.float32)
+
+
+class _VectorMemory:
+    """The vectors of the last ``capacity`` distinct texts: one float32 array used as a ring,
+    and a dict from text to row (the text a row is overwritten for leaves the dict)."""
+
+    def __init__(self, capacity: int, dim: int) -> None:
+        self.capacity = capacity
+        self.dim = dim
+        self._rows: np.ndarray | None = None  # allocated on first use
+        self._slot: dict[str, int] = {}
+        self._owner: list[str | None] = [None] * capacity
+        self._next = 0
+
+    def fill(self, texts: Any, out: np.ndarray) -> list[int]:
+        """Copy the known vectors of ``texts`` into ``out``; returns the positions not known."""
+        slot = self._slot
+        if not slot:
+            return list(range(len(texts)))
+        found = [(i, slot.get(t)) for i, t in enumerate(texts)]
+        hits = [(i, r) for i, r in found if r is not None]
+        if hits and self._rows is not None:
+            at, rows = zip(*hits, strict=True)
+            out[list(at)] = self._rows[list(rows)]
+        return [i for i, r in found if r is None]
+
+    def keep(self, texts: Any, positions: list[int], vecs: np.ndarray) -> None:
+        """Remember the vectors ``vecs[positions]`` of ``texts[positions]``."""
+        if self.capacity <= 0 or not positions:
+            return
+        if self._rows is None:
+            self._rows = np.zeros((self.capacity, self.dim), dtype=np.float32)
+        for i in positions[-self.capacity :]:
+            text = str(texts[i])
+            old = self._owner[self._next]
+            if old is not None:
+                del self._slot[old]
+            self._rows[self._next] = vecs[i]
+            self._slot[text] = self._next
+            self._owner[self._next] = text
+            self._next = (self._next + 1) % self.capacity

@@ -169,8 +169,21 @@ def reality_gap(
             _oof_auc(X[no_profile], y, groups, seed, folds), 4
         ),
         "n_features_above_0_75": sum(f["auc"] > 0.75 for f in features),
+        # One classifier per family: which block of signals gives the simulator away as a
+        # whole, even when none of its features does on its own (the anchor embedding).
+        "families": {
+            family: round(_oof_auc(X[cols], y, groups, seed, folds), 4)
+            for family, cols in _by_family(columns, families).items()
+        },
         "features": features,
     }
+
+
+def _by_family(columns: list[str], families: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for col in columns:
+        out.setdefault(families.get(col, "?"), []).append(col)
+    return dict(sorted(out.items()))
 
 
 def _mean(values: np.ndarray) -> float | None:
@@ -194,6 +207,8 @@ def gap_markdown(gap: dict[str, Any], top: int = 15) -> str:
         f"**{gap['roc_auc_without_profile_features']:.3f}**",
         f"- features whose own ROC-AUC exceeds 0.75: {gap['n_features_above_0_75']} "
         f"of {len(gap['features'])}",
+        "- ROC-AUC of each family's features together: "
+        + ", ".join(f"{family} {auc:.3f}" for family, auc in gap.get("families", {}).items()),
         "",
         "| feature | family | own ROC-AUC | real mean | simulated mean | real missing | simulated missing |",
         "|---|---|---|---|---|---|---|",

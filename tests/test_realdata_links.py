@@ -196,3 +196,30 @@ def test_check_real_link_section_prints_tables_and_writes_json(tmp_path) -> None
     assert set(figures) == {"placement_vs_ground_truth", "canonical", "ahrefs"}
     assert figures["ahrefs"]["rendering"] == "ahrefs"
     assert figures["canonical"]["groups"]["editorial"]["n"] > 500
+
+
+def test_gap_report_groups_features_by_family_and_prints_each_family() -> None:
+    from linkclf.realgap import _by_family, gap_markdown
+
+    families = {"host_digits": "url", "path_depth": "url", "emb_anchor_0": "embedding"}
+    grouped = _by_family(["host_digits", "emb_anchor_0", "path_depth", "new_one"], families)
+    assert grouped == {
+        "?": ["new_one"],
+        "embedding": ["emb_anchor_0"],
+        "url": ["host_digits", "path_depth"],
+    }
+    gap = {
+        "n_real": 10,
+        "n_real_sites": 2,
+        "n_simulated": 10,
+        "simulated_file": "x.csv",
+        "model": "m@1",
+        "folds": 5,
+        "seed": 0,
+        "roc_auc_all_features": 0.9,
+        "roc_auc_without_profile_features": 0.8,
+        "n_features_above_0_75": 0,
+        "families": {"embedding": 0.892, "url": 0.61},
+        "features": [],
+    }
+    assert "each family's features together: embedding 0.892, url 0.610" in gap_markdown(gap)

@@ -89,6 +89,24 @@ def locate(data_dir: str | os.PathLike[str] | None = None) -> Path | None:
     return next((p for p in candidates if (p / "SOURCES.md").is_file()), None)
 
 
+def require(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The real-data folder (:func:`locate`).
+
+    Raises
+    ------
+    InputError
+        No folder is found.
+    """
+    root = locate(data_dir)
+    if root is None:
+        raise InputError(
+            expected="the real-data folder with SOURCES.md (../shared/data/real)",
+            found=f"nothing at {data_dir or DEFAULT_DATA_DIR}",
+            fix="pass --data-dir PATH to the folder; the data are not shipped with linkclf",
+        )
+    return root
+
+
 def bootstrap(
     metric: Callable[[np.ndarray, np.ndarray], float],
     y: np.ndarray,
@@ -396,13 +414,7 @@ def run_checks(
     InputError
         The real-data folder or one of its files is missing.
     """
-    root = locate(data_dir)
-    if root is None:
-        raise InputError(
-            expected="the real-data folder with SOURCES.md (../shared/data/real)",
-            found=f"nothing at {data_dir or DEFAULT_DATA_DIR}",
-            fix="pass --data-dir PATH to the folder; the data are not shipped with linkclf",
-        )
+    root = require(data_dir)
     train, test = load_uk2007(root)
     uk2007, prior, lr = check_webspam(train, test, n_boot, seed)
     uk2007["reference_roc_auc"] = {

@@ -26,7 +26,7 @@ import pandas as pd
 from linkclf.domains import hostname, registrable_domain
 from linkclf.errors import InputError
 from linkclf.extract import TEMPLATE_REGIONS, extract_pages
-from linkclf.realdata import DEFAULT_DATA_DIR, locate
+from linkclf.realdata import require
 from linkclf.scored import SCORE_COLUMNS
 
 SCRAPINGHUB = Path("html-pages") / "scrapinghub-article-extraction-benchmark"
@@ -135,13 +135,7 @@ def real_links(
     InputError
         The real-data folder or its pages are missing.
     """
-    root = locate(data_dir)
-    if root is None:
-        raise InputError(
-            expected="the real-data folder with SOURCES.md (../shared/data/real)",
-            found=f"nothing at {data_dir or DEFAULT_DATA_DIR}",
-            fix="pass --data-dir PATH to the folder; the data are not shipped with linkclf",
-        )
+    root = require(data_dir)
     out = _extract(str(root.resolve()), all_links).copy()
     out["affiliate"] = out["target_url"].map(is_affiliate)
     return out
@@ -390,8 +384,7 @@ def placement_vs_ground_truth(data_dir: str | os.PathLike[str] | None = None) ->
     article bodies (:func:`in_article_body`), over the outbound links of its 181 pages."""
     links = real_links(data_dir)
     links = links[links["dataset"] == "scrapinghub"]
-    root = locate(data_dir)
-    assert root is not None  # real_links raised otherwise
+    root = require(data_dir)
     truth_file = root / SCRAPINGHUB / "ground-truth.json"
     bodies = {
         v["url"]: _squash(v["articleBody"])

@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linkclf.errors import InputError
+from linkclf.domains import hostname
+from linkclf.features._util import map_unique
 from linkclf.features.url import hostname_features
-from linkclf.realdata import locate, roc_auc
+from linkclf.realdata import load_disavowed, load_tranco, require, roc_auc
 
 #: A separation this far from 0.5 on one side and the other way on the other is a contradiction.
 MARGIN = 0.05
@@ -48,20 +49,12 @@ def real_hostnames(data_dir: str | os.PathLike[str] | None = None) -> tuple[list
     Raises
     ------
     InputError
-        The real-data folder is missing.
+        The real-data folder or one of its files is missing.
     """
-    root = locate(data_dir)
-    if root is None:
-        raise InputError(
-            expected="the real-data folder with SOURCES.md (../shared/data/real)",
-            found=f"nothing at {data_dir}",
-            fix="pass --data-dir PATH to the folder; the data are not shipped with linkclf",
-        )
-    top = pd.read_csv(root / "top-sites" / "tranco-top-10k-LimoWagdy.csv")
-    natural = _hosts(top["Domain"])
-    union = pd.read_csv(root / "disavow" / "site-disavow-union.csv")
+    root = require(data_dir)
+    natural = load_tranco(root)
     sellers = pd.read_csv(root / "link-sellers" / "gpitfirm-guest-post-inventory.csv")
-    bad = set(_hosts(union.loc[union["n_sites"] >= 2, "domain"])) | set(_hosts(sellers["domain"]))
+    bad = load_disavowed(root, min_sites=2) | set(_hosts(sellers["domain"]))
     return natural, sorted(bad - set(natural))
 
 
@@ -69,7 +62,7 @@ def simulated_hostnames(path: str | os.PathLike[str]) -> tuple[list[str], list[s
     """(natural, manipulative) source hosts of a simulated file (label per host: any link
     manipulative makes the host manipulative)."""
     frame = pd.read_csv(path, usecols=["source_url", "label"], dtype={"source_url": str})
-    host = frame["source_url"].str.extract(r"://([^/:?#]+)", expand=False).str.lower()
+    host = map_unique(frame["source_url"].fillna(""), hostname)
     label = frame.groupby(host)["label"].max()
     return _hosts(pd.Series(label.index[label == 0])), _hosts(pd.Series(label.index[label == 1]))
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import idna
+import numpy as np
+import pandas as pd
 import tldextract
 
 # suffix_list_urls=() keeps tldextract on its bundled snapshot; cache_dir=None: never write.
@@ -109,7 +111,6 @@ HOSTED_PLATFORMS = frozenset(
 )
 
 
-@lru_cache(maxsize=1_000_000)
 def site(url_or_host: str) -> str:
     """The site a URL belongs to: the one answer to "which site is this?".
 
@@ -119,13 +120,44 @@ def site(url_or_host: str) -> str:
     -> ``wordpress.com``. Returns "" for an empty or unparsable URL.
     """
     text = (url_or_host or "").strip()
-    host = to_ascii(hostname(text)) if text else ""
+    return site_of_host(hostname(text)) if text else ""
+
+
+@lru_cache(maxsize=1_000_000)
+def site_of_host(host: str) -> str:
+    """:func:`site` of a hostname as :func:`hostname` returns it."""
+    host = to_ascii(host) if host else ""
     domain = registrable_domain(host) if host else ""
     if domain in HOSTED_PLATFORMS:
         host = host[4:] if host.startswith("www.") else host
         if host.endswith("." + domain):
             return host
     return domain
+
+
+#: A URL whose hostname is plain ASCII letters, digits, dots, hyphens and underscores, after a
+#: short scheme (at most 9 characters, so that :func:`hostname` sees its "://") and before an
+#: optional numeric port and the path: for these, the hostname is the match, lower-cased, without
+#: trailing dots -- what urlsplit gives. No userinfo, brackets, spaces or control characters.
+_PLAIN_URL = r"^[A-Za-z][A-Za-z0-9+.\-]{0,8}://([A-Za-z0-9_.\-]+)(?::[0-9]*)?(?:[/?#]|$)"
+
+
+def hostnames(urls: pd.Series) -> np.ndarray:
+    """:func:`hostname` of every URL of a column (missing -> ""), as an object array.
+
+    Plain URLs (nearly every URL of an export) are matched in one vectorised pass (Arrow's
+    regex engine); urlsplit runs only on the others, once per distinct URL, so the answers are
+    :func:`hostname`'s. Parsing every URL with urlsplit was a tenth of scoring.
+    """
+    text = urls.astype("string[pyarrow]").fillna("")
+    plain = text.str.extract(_PLAIN_URL, expand=False)
+    out = plain.str.rstrip(".").str.lower().fillna("").to_numpy(dtype=object)
+    other = plain.isna().to_numpy()
+    if other.any():
+        codes, uniq = pd.factorize(text[other], sort=False)
+        parsed = np.asarray([hostname(str(u)) for u in uniq] + [""], dtype=object)
+        out[other] = parsed[codes]
+    return out
 
 
 def referring_domain(source_url: str) -> str:

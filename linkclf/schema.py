@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import site
+from linkclf.domains import hostnames, site_of_host
 from linkclf.errors import SchemaError
 
 SCHEMA_VERSION = 1
@@ -153,9 +153,9 @@ def site_column(df: pd.DataFrame, column: str) -> pd.Series:
 
 def sites_of(urls: pd.Series) -> pd.Series:
     """:func:`linkclf.domains.site` of every URL ("" when missing), once per distinct URL."""
-    text = urls.astype("string").fillna("")
-    codes, uniques = pd.factorize(text, sort=False)
-    mapped = np.asarray([site(str(u)) for u in uniques], dtype=object)
+    # Hosts repeat far more than URLs: the site is looked up once per distinct host.
+    codes, hosts = pd.factorize(hostnames(urls), sort=False)
+    mapped = np.asarray([site_of_host(str(h)) for h in hosts], dtype=object)
     values = mapped[codes] if len(codes) else np.asarray([], dtype=object)
     return pd.Series(values, index=urls.index, dtype="string")
 

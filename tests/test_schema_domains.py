@@ -115,3 +115,44 @@ def test_site_is_the_registrable_domain_or_the_hosted_platform_subdomain() -> No
     assert site("https://www.bbc.co.uk/news") == "bbc.co.uk"
     assert site("bücher.de/x") == "xn--bcher-kva.de"
     assert site("") == ""
+
+
+TRICKY_URLS = [
+    "https://www.Example.COM/path?q=1#frag",
+    "http://example.com.",
+    "example.com/no-scheme",
+    "//example.com/protocol-relative",
+    "///x.example.com/y",
+    "http:///x.com",  # empty netloc: no host
+    "HTTPS://Shop.Example.co.uk:8443/",
+    "http://example.com:abc/",  # a port that is not a number
+    "http://user:pw@example.com/",
+    "http://[2001:db8::1]/",
+    "http://exa\tmple.com/",
+    "\x00http://control.example.com/",
+    "https://bücher.de/",
+    "mailto:someone@example.com",
+    "ftp://files.example.org",
+    "a-very-long-scheme://host.example.com/",
+    "https://www.spam.wordpress.com/p",
+    "1http://digit-first.com/",
+    "h_t://underscore-scheme.com/",
+    "http://host_with_underscore.example.com/",
+    "   https://padded.example.com/  ",
+    "",
+    "http://",
+    "http://192.168.0.1:8080/x",
+    "example.com?x=1",
+    "example.com#x",
+    "https://example.com\n",
+]
+
+
+def test_sites_of_a_column_equal_site_of_each_url() -> None:
+    from linkclf.domains import hostnames, site
+    from linkclf.schema import sites_of
+
+    urls = pd.Series([*TRICKY_URLS, None, pd.NA], dtype=object)
+    expected = [site(u) if isinstance(u, str) else "" for u in urls]
+    assert list(hostnames(urls)) == [hostname(u) if isinstance(u, str) else "" for u in urls]
+    assert sites_of(urls).tolist() == expected

@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linkclf.domains import hostname
+from linkclf.domains import hostname, hostnames
 from linkclf.features._util import map_unique
 from linkclf.features.embed import CachedEmbedder, HashingEmbedder
-from linkclf.features.url import source_hostnames
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,12 +48,12 @@ HOSTILE_URLS = [
 ]
 
 
-def test_source_hostnames_are_domains_hostname() -> None:
+def test_hostnames_are_domains_hostname() -> None:
     sample = pd.read_csv(
         ROOT / "datasets" / "samples" / "semrush-sample.csv", dtype=str, keep_default_na=False
     )
     urls = pd.Series([*HOSTILE_URLS, *sample["Source url"], *sample["Target url"]], dtype="string")
-    assert list(source_hostnames(urls)) == list(map_unique(urls, hostname))
+    assert list(hostnames(urls)) == list(map_unique(urls, hostname))
 
 
 class _Counting(HashingEmbedder):

@@ -110,19 +110,30 @@ class StaticEmbedder:
                 ]
             )
         tokenizer, table = self._load()
-        ids = [enc.ids for enc in tokenizer.encode_batch(texts, add_special_tokens=False)]
+        # encode_batch_fast skips the character offsets, which nothing here reads.
+        encode = getattr(tokenizer, "encode_batch_fast", tokenizer.encode_batch)
+        ids = [enc.ids for enc in encode(texts, add_special_tokens=False)]
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
         has_tokens = lengths > 0
         if has_tokens.any():
+            import scipy.sparse  # already loaded by lightgbm: no start-up cost
+
             # chain.from_iterable runs in C: the generator over every token id was a third of
             # the embedding time.
             flat = np.fromiter(
                 itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum())
             )
-            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[has_tokens]
-            sums = np.add.reduceat(table[flat], starts, axis=0)
-            out[has_tokens] = sums / lengths[has_tokens, None]
+            # Sum of each text's token rows as a sparse (texts x vocabulary) count matrix times
+            # the table: one pass in C. np.add.reduceat over the gathered rows did the same
+            # arithmetic 25x slower, and the gathered copy peaked at ~100 MB per batch.
+            indptr = np.concatenate(([0], np.cumsum(lengths)))
+            counts = scipy.sparse.csr_matrix(
+                (np.ones(len(flat), dtype=np.float32), flat, indptr),
+                shape=(len(texts), table.shape[0]),
+            )
+            sums = np.asarray(counts @ table, dtype=np.float32)
+            out[has_tokens] = sums[has_tokens] / lengths[has_tokens, None]
         return out
 
     def encode(self, texts: list[str]) -> np.ndarray:

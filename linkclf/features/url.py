@@ -14,8 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname, site
-from linkclf.features._util import map_unique
+from linkclf.domains import hostname, hostnames, site
 from linkclf.schema import site_column
 
 #: TLDs over-represented in spam (Spamhaus / Interisle "most abused TLD" lists, and free TLDs).
@@ -144,32 +143,10 @@ def hostname_features(hosts: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, index=index, columns=HOSTNAME_FEATURES, dtype=float)
 
 
-#: A URL whose hostname is plain ASCII letters, digits, dots and hyphens, after a short scheme
-#: (at most 9 characters, so that linkclf.domains.hostname sees its "://") and before an
-#: optional numeric port and the path: for these, the hostname is the match, lower-cased,
-#: without trailing dots -- what urlsplit gives. Everything else goes through
-#: linkclf.domains.hostname itself.
-_PLAIN_URL = r"^[A-Za-z][A-Za-z0-9+.\-]{0,8}://([A-Za-z0-9.\-]+)(?::[0-9]*)?(?:[/?#]|$)"
-
-
-def source_hostnames(sources: pd.Series) -> np.ndarray:
-    """``linkclf.domains.hostname`` of every URL in ``sources`` (text, no missing values).
-
-    Plain URLs are matched in one vectorised pass (Arrow's regex engine); urlsplit runs only on
-    the others, once per distinct URL. Parsing every source URL was a tenth of scoring.
-    """
-    plain = sources.str.extract(_PLAIN_URL, expand=False)
-    out = plain.str.rstrip(".").str.lower().fillna("").to_numpy(dtype=object)
-    other = plain.isna().to_numpy()
-    if other.any():
-        out[other] = map_unique(sources[other], hostname)
-    return out
-
-
 def url_features(df: pd.DataFrame) -> pd.DataFrame:
     """Hostname features of the source plus path footprints and same-site links."""
     sources = df["source_url"].astype("string").fillna("")
-    hosts = pd.Series(source_hostnames(sources), index=df.index)
+    hosts = pd.Series(hostnames(sources), index=df.index)
     uniq = pd.unique(hosts)
     table = hostname_features(list(uniq))
     table.index = uniq

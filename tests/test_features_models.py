@@ -84,7 +84,11 @@ def test_static_embedder_matches_sentence_transformers_static_embedding() -> Non
     from linkclf.features.embed import encode_non_empty
     from linkclf.features.static import StaticEmbedder
 
+    # Words are tokenised once each (split at spaces): double, leading and trailing spaces, other
+    # whitespace, accents split from their letter, CJK, and a text past the 512-token truncation.
     texts = ["klik hier", "", "   ", "Beste fietsenwinkel in Utrecht", "ÿ€ \x00", "x" * 3000]
+    texts += ["a  b", " lead", "trail ", "tab\there\nnext", "e\u0301 \u0301e", "Σ ΣΑΣ", "中文 字符"]
+    texts += ["Bergschoenen kopen " * 300, "klik hier voor de beste prijs"]
     ours = StaticEmbedder()
     reference = SentenceTransformer(
         modules=[StaticEmbedding.from_model2vec(str(ours.path))], device="cpu"

@@ -17,7 +17,7 @@ import pandas as pd
 from linkclf.explain import REL_QUALIFIED_REASON, top_reasons
 from linkclf.model import LinkClassifier
 from linkclf.profiles import featurise, profile_batches
-from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS, conform
+from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS, conformed
 from linkclf.scored import (
     FLAG_COLUMN,
     KEY_COLUMNS,
@@ -53,7 +53,7 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
 
     ``df`` must hold every row of each target site it contains (linkclf.profiles).
     """
-    links = df if _is_conformed(df) else conform(df)
+    links = conformed(df)
     X = featurise(model.builder(), links)
     p = model.p_manipulative(X)
     above = p >= model.threshold_
@@ -135,7 +135,7 @@ def assemble(
     ``links``); a streamed file assembles chunk by chunk with the file's answer, so every chunk
     has the same columns.
     """
-    links = links if _is_conformed(links) else conform(links)
+    links = conformed(links)
     have = present_canonical(links) if present is None else present
     original = [
         c
@@ -154,13 +154,6 @@ def assemble(
     for col in SCORE_COLUMNS:
         out[col] = scores[col].to_numpy()
     return out
-
-
-def _is_conformed(links: pd.DataFrame) -> bool:
-    """Whether ``links`` already went through schema.conform (its columns lead with the
-    canonical and site columns): conforming again costs a copy and a site lookup per URL."""
-    fixed = (*CANONICAL_COLUMNS, *SITE_COLUMNS)
-    return tuple(links.columns[: len(fixed)]) == fixed
 
 
 def _score_partition(model_dir: str, rows: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.features import FeatureBuilder
-from linkclf.schema import COLUMN_SET, conform
+from linkclf.schema import COLUMN_SET, conform, is_conformed
 
 #: The column whose equal values form one profile.
 PROFILE_UNIT = "target_site"
@@ -49,7 +49,10 @@ def featurise(builder: FeatureBuilder, links: pd.DataFrame) -> pd.DataFrame:
 def profile_batches(links: pd.DataFrame, max_rows: int) -> Iterator[pd.DataFrame]:
     """Row batches of at most ``max_rows`` links (one big profile may exceed it) made of whole
     target profiles, in order of first appearance: the unit of scoring, locally and on Dask."""
-    targets = conform(links[["source_url", "target_url"]])[PROFILE_UNIT]
+    if is_conformed(links):
+        targets = links[PROFILE_UNIT]
+    else:  # only the URLs are needed: conform the two columns, not the whole frame
+        targets = conform(links[["source_url", "target_url"]])[PROFILE_UNIT]
     batch_of: dict[str, int] = {}
     batch = size = 0
     for target, n in targets.value_counts(sort=False).items():

@@ -142,6 +142,19 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     return out[list(fixed) + extras]
 
 
+def is_conformed(links: pd.DataFrame) -> bool:
+    """Whether ``links`` already went through :func:`conform` (its columns lead with the
+    canonical and site columns): conforming again costs a copy and a site lookup per URL."""
+    fixed = (*CANONICAL_COLUMNS, *SITE_COLUMNS)
+    return tuple(links.columns[: len(fixed)]) == fixed
+
+
+def conformed(links: pd.DataFrame) -> pd.DataFrame:
+    """``links`` through :func:`conform` unless it already went through it (linkclf's own frames
+    between reading and scoring: each stage conformed them again, a sixth of scoring time)."""
+    return links if is_conformed(links) else conform(links)
+
+
 def site_column(df: pd.DataFrame, column: str) -> pd.Series:
     """``df[column]`` for a site column (:data:`SITE_COLUMNS`) of a conformed frame; derived from
     its URL column for a frame that was never conformed (e.g. a few columns of a scored file)."""

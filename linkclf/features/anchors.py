@@ -81,13 +81,15 @@ def target_terms(target_url: str) -> list[str]:
 def derive_money_terms(anchors: Iterable[str], brand: set[str], top: int = 8) -> set[str]:
     """The profile's most repeated non-brand, non-generic anchor words."""
     counts: Counter[str] = Counter()
-    for anchor in anchors:
+    # A profile repeats its anchors (sitewide links): each distinct anchor's words are counted
+    # once, times the number of links that carry it.
+    for anchor, links in Counter(anchors).items():
         a = (anchor or "").strip().lower()
         if not a or a in GENERIC_ANCHORS or _URLISH.match(a):
             continue
-        counts.update(
-            w for w in set(words(a)) if w not in brand and w not in GENERIC_WORDS and len(w) > 2
-        )
+        for w in set(words(a)):
+            if w not in brand and w not in GENERIC_WORDS and len(w) > 2:
+                counts[w] += links
     # Ties broken by the word itself: most_common() keeps first-seen order, and that order came
     # from iterating a set of str (hash-randomised per process), so the terms - and the anchor
     # types - differed between two runs on the same rows.
@@ -157,20 +159,24 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
     for rows in by_site.values():
         brand = brand_tokens(targets[rows[0]])
         money = set(money_terms or ())
-        for r in rows[:200]:
-            money.update(target_terms(targets[r]))
+        for target in dict.fromkeys(targets[r] for r in rows[:200]):
+            money.update(target_terms(target))
         money |= derive_money_terms((anchors[r] for r in rows), brand)
         money -= brand
+        # Once per distinct (anchor, link type) of the profile: sitewide links repeat them.
+        typed: dict[tuple[str, str], str] = {}
         for r in rows:
-            types[r] = classify_anchor(anchors[r], link_types[r], brand, money)
+            key = (anchors[r], link_types[r])
+            kind = typed.get(key)
+            if kind is None:
+                kind = typed[key] = classify_anchor(key[0], key[1], brand, money)
+            types[r] = kind
     out = pd.DataFrame(index=df.index)
     for t in ANCHOR_TYPES:
         out[f"anchor_{t}"] = (types == t).astype(float)
     lengths = np.array([len(a) for a in anchors], dtype=float)
     out["anchor_length"] = lengths
     out["anchor_words"] = [float(len(a.split())) for a in anchors]
-    out["anchor_digit_share"] = [
-        sum(c.isdigit() for c in a) / len(a) if a else 0.0 for a in anchors
-    ]
+    out["anchor_digit_share"] = [sum(map(str.isdigit, a)) / len(a) if a else 0.0 for a in anchors]
     out.attrs["anchor_type"] = types
     return out

@@ -24,7 +24,7 @@ from linkclf.features.profile import profile_features
 from linkclf.features.structure import authority_features, placement_features, rel_features
 from linkclf.features.url import url_features
 from linkclf.io import write_bytes_atomic, write_text_atomic
-from linkclf.schema import conform
+from linkclf.schema import conform, conformed
 
 FEATURES_FORMAT = "linkclf-features/1"
 #: Learned arrays, saved as <name without the trailing underscore>.npy.
@@ -144,7 +144,7 @@ class FeatureBuilder(Estimator):
             raise ModelError(
                 "a fitted FeatureBuilder", "an unfitted one", "call fit() or FeatureBuilder.load()"
             )
-        df = conform(df)
+        df = conformed(df)
         anchors = anchor_features(df, set(self.money_terms or ()))
         parts = [
             anchors,

@@ -10,11 +10,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostname, hostnames, site
+from linkclf.domains import hostname, hostnames, site_of_host
 from linkclf.schema import site_column
 
 #: TLDs over-represented in spam (Spamhaus / Interisle "most abused TLD" lists, and free TLDs).
@@ -115,32 +116,38 @@ def _entropy(text: str) -> float:
 
 def hostname_features(hosts: Sequence[str]) -> pd.DataFrame:
     """Signals of a hostname alone: length, digits, hyphens, depth, TLD risk, spam words, entropy."""
-    rows = []
-    for raw in hosts:
-        host = hostname(raw) if "/" in (raw or "") else (raw or "").strip().lower().rstrip(".")
-        reg = site(host) if host else ""
-        label = reg.split(".")[0] if reg else host
-        tld = host.rsplit(".", 1)[-1] if "." in host else ""
-        vowels = sum(c in "aeiou" for c in label)
-        letters = sum(c.isalpha() for c in label)
-        rows.append(
-            {
-                "host_length": float(len(host)),
-                "host_label_length": float(len(label)),
-                "host_digits": float(sum(c.isdigit() for c in label)),
-                "host_hyphens": float(label.count("-")),
-                "host_depth": float(max(host.count(".") - reg.count("."), 0)) if reg else 0.0,
-                "host_tld_spammy": float(tld in SPAMMY_TLDS),
-                "host_spam_tokens": float(sum(tok in label for tok in SPAM_TOKENS)),
-                "host_vowel_ratio": vowels / letters if letters else 0.0,
-                "host_entropy": _entropy(label),
-                "host_is_ip": float(bool(re.fullmatch(r"[\d.]+", host))),
-                "host_www": float(host.startswith("www.")),
-            }
-        )
+    rows = [_host_signals(raw or "") for raw in hosts]
     index = hosts.index if isinstance(hosts, pd.Series) else None
     # Explicit columns: no hosts must still give the same (empty) columns.
     return pd.DataFrame(rows, index=index, columns=HOSTNAME_FEATURES, dtype=float)
+
+
+@lru_cache(maxsize=200_000)
+def _host_signals(raw: str) -> tuple[float, ...]:
+    """:data:`HOSTNAME_FEATURES` of one host or URL, in that order (cached: a referring domain's
+    host comes back in every batch that holds one of its links)."""
+    # A URL, or a host with a port or user: hostname() parses it; a bare host (what
+    # linkclf.domains.hostnames gives) needs no parsing again.
+    host = hostname(raw) if any(c in raw for c in "/:@") else raw.strip().lower().rstrip(".")
+    reg = site_of_host(host) if host else ""
+    label = reg.split(".")[0] if reg else host
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    vowels = sum(map(label.count, "aeiou"))
+    letters = sum(map(str.isalpha, label))
+    signals = {
+        "host_length": float(len(host)),
+        "host_label_length": float(len(label)),
+        "host_digits": float(sum(map(str.isdigit, label))),
+        "host_hyphens": float(label.count("-")),
+        "host_depth": float(max(host.count(".") - reg.count("."), 0)) if reg else 0.0,
+        "host_tld_spammy": float(tld in SPAMMY_TLDS),
+        "host_spam_tokens": float(sum(tok in label for tok in SPAM_TOKENS)),
+        "host_vowel_ratio": vowels / letters if letters else 0.0,
+        "host_entropy": _entropy(label),
+        "host_is_ip": float(bool(re.fullmatch(r"[\d.]+", host))),
+        "host_www": float(host.startswith("www.")),
+    }
+    return tuple(signals[name] for name in HOSTNAME_FEATURES)
 
 
 def url_features(df: pd.DataFrame) -> pd.DataFrame:

@@ -89,7 +89,40 @@ def export_of(rows: int, seed: int = 11) -> Path:
     return path
 
 
-def child(export: str, model: str, output: str, reasons: bool) -> None:
+class TreeMemory:
+    """Peak of the summed RSS of this process and its scoring processes, sampled every 0.2 s
+    (ru_maxrss is per process: it cannot say what several processes held at the same time)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        import psutil
+
+        self._me = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.wait(0.2):
+            total = 0
+            for proc in [self._me, *self._me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:  # a process that just ended
+                    pass
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
+
+
+def child(export: str, model: str, output: str, reasons: bool, workers: int | None) -> None:
     """Score in this (fresh) process and print the figures as JSON: run by main()."""
     start = time.perf_counter()
     from linkclf.model import LinkClassifier
@@ -131,9 +164,14 @@ def child(export: str, model: str, output: str, reasons: bool) -> None:
     timed(clf, "contributions", "reasons (TreeSHAP)")
     timed(clf.features, "transform", "features")
     timed(clf, "p_manipulative", "predict")
+    memory = TreeMemory()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, cpu0 = time.perf_counter(), time.process_time()
-    summary = score_files(clf, [export], output, reasons=reasons)
+    summary = score_files(clf, [export], output, reasons=reasons, workers=workers, model_dir=model)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += (children.ru_utime - children0.ru_utime) + (children.ru_stime - children0.ru_stime)
+    peak_all = memory.stop()
     spent["features"] -= spent["embed"]  # transform includes the embedding
     print(
         json.dumps(
@@ -148,6 +186,8 @@ def child(export: str, model: str, output: str, reasons: bool) -> None:
                 "inside score": spent,
                 "texts": asked,
                 "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_all_mib": peak_all,
+                "workers": summary.workers,
             }
         )
     )
@@ -218,10 +258,13 @@ def main() -> None:
     )
     parser.add_argument("--baseline-rows", type=int, default=0, help="e.g. 20000 (slow)")
     parser.add_argument("--startup-only", action="store_true")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="scoring processes (default: as linkclf score)"
+    )
     parser.add_argument("--child", nargs=3, metavar=("EXPORT", "OUTPUT", "REASONS"))
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.model, args.child[1], args.child[2] == "1")
+        child(args.child[0], args.model, args.child[1], args.child[2] == "1", args.workers or None)
         return
     print(
         f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
@@ -241,6 +284,8 @@ def main() -> None:
                 __file__,
                 "--model",
                 args.model,
+                "--workers",
+                str(args.workers),
                 "--child",
                 str(export),
                 str(out),
@@ -255,14 +300,17 @@ def main() -> None:
         print(
             f"score{'' if reasons else ' (no reasons)'}: {fig['links']:,} links in {wall:.1f}s "
             f"wall ({fig.get('cpu', float('nan')):.1f}s CPU) = {fig['links'] / wall:,.0f} links/s "
-            f"({fig['links'] / fig.get('cpu', float('nan')):,.0f} per CPU second); peak RSS {fig['maxrss_mib']:,.0f} MiB; "
+            f"({fig['links'] / fig.get('cpu', float('nan')):,.0f} per CPU second); "
+            f"peak RSS {fig['peak_all_mib']:,.0f} MiB summed over {fig['workers']} scoring "
+            f"process(es) and this one (this one alone {fig['maxrss_mib']:,.0f} MiB); "
             f"{fig['flagged']:,} flagged; {fig['buckets']} buckets (model load {fig['load']:.1f}s, "
             "not included)"
         )
         for stage, secs in fig["stages"].items():
             print(f"  {stage:<22} {secs:7.1f}s  {secs / wall:6.1%}")
-        for stage, secs in fig["inside score"].items():
-            print(f"    of which {stage:<22} {secs:7.1f}s  {secs / wall:6.1%}")
+        if fig["workers"] == 1:  # timed in this process; scoring processes are not timed inside
+            for stage, secs in fig["inside score"].items():
+                print(f"    of which {stage:<22} {secs:7.1f}s  {secs / wall:6.1%}")
         texts = fig.get("texts", {})
         if texts:
             print(

@@ -27,6 +27,11 @@ class LinkclfError(Exception):
         self.where = where
         super().__init__(self.one_line())
 
+    def __reduce__(self) -> tuple[type[LinkclfError], tuple[str, str, str, str | None]]:
+        # Rebuilt from its fields (a scoring process sends it back to the parent by pickle;
+        # the default would call the constructor with the message alone).
+        return type(self), (self.expected, self.found, self.fix, self.where)
+
     def one_line(self) -> str:
         prefix = f"{self.where}: " if self.where else ""
         return f"{prefix}expected {self.expected}, found {self.found}; {self.fix} [{self.code}]"

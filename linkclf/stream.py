@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,7 @@ from linkclf.errors import InputError
 from linkclf.io import temp_prefix
 from linkclf.model import LinkClassifier
 from linkclf.pipeline import Progress, assemble, present_canonical, score_rows
-from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS, conform
+from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS, conform, conformed
 from linkclf.scored import MODEL_COLUMN, SCORE_COLUMNS, check_scorable, write_scored_parts
 from linkclf.sources.reader import SEEN_IN, iter_export
 
@@ -60,6 +61,7 @@ class StreamSummary:
     links: int = 0
     flagged: int = 0
     buckets: int = 0
+    workers: int = 1  # processes that scored
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -189,7 +191,7 @@ def _bucket_links(folder: Path, bucket: int, n_files: int) -> pd.DataFrame | Non
         # The merged row keeps the position of the link's first row (groupby.first), so the
         # merged links come out in the order read_exports gives them.
         links = merge_frames(frames)
-    links = conform(links)
+    links = conformed(links)  # a spilled frame is conformed already; merged ones are not
     return links.sort_values(ROW, kind="stable").reset_index(drop=True)
 
 
@@ -343,6 +345,11 @@ class StreamRun:
     chunk_rows : rows read at a time, and rows per scoring batch.
     buckets : number of target-site buckets (default: about 24 MB of input each).
     reasons : compute the reasons column (TreeSHAP on rows at or above the threshold).
+    workers : processes that score buckets at the same time (1: this process; None: one per
+        core, up to :data:`MAX_AUTO_WORKERS`, for exports of :data:`PROCESS_MIN_ROWS` rows or
+        more). More than one needs ``model_dir``, the directory ``model`` was loaded from: each
+        process loads it.
+    model_dir : see ``workers``.
     """
 
     def __init__(
@@ -356,6 +363,8 @@ class StreamRun:
         chunk_rows: int = 50_000,
         buckets: int | None = None,
         reasons: bool = True,
+        workers: int | None = 1,
+        model_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if not paths:
             raise InputError(
@@ -370,6 +379,8 @@ class StreamRun:
         self.target = target
         self.chunk_rows = chunk_rows
         self.reasons = reasons
+        self.workers = workers
+        self.model_dir = model_dir
         self.summary = StreamSummary(buckets=buckets or bucket_count(self.paths))
         self._folder: Path | None = None
         self._columns: list[list[str]] = []
@@ -419,32 +430,37 @@ class StreamRun:
         return self.summary.rows_read
 
     def score(self, progress: Progress = lambda msg: None) -> int:
-        """Pass 2: score bucket by bucket; returns the links scored (distinct after merging)."""
+        """Pass 2: score bucket by bucket; returns the links scored (distinct after merging).
+
+        With ``workers`` > 1 the buckets are scored by that many processes, each with its own
+        copy of the model (loaded from ``model_dir``); every bucket's scores are the same
+        whichever process scores it, so the output is byte for byte the one-process output.
+        """
         start = time.perf_counter()
         summary, folder = self.summary, self.folder
-        for b in range(summary.buckets):
-            links = _bucket_links(folder, b, len(self.paths))
-            if links is None or not len(links):
+        jobs = [
+            (folder, b, len(self.paths), self.chunk_rows, self.reasons, summary.buckets)
+            for b in range(summary.buckets)
+        ]
+        workers = min(self.workers or auto_workers(summary.rows_read), summary.buckets)
+        if workers > 1 and self.model_dir is not None:
+            summary.workers = workers
+            done = _score_in_processes(self.model_dir, jobs, workers)
+        else:
+            done = (_score_bucket(self.model, *job) for job in jobs)
+        for b, result in done:
+            if result is None:
                 continue
-            self._present |= present_canonical(links)
-            scores = score_rows(self.model, links, chunk_rows=self.chunk_rows, reasons=self.reasons)
-            frame = links.copy()
-            for col in SCORE_COLUMNS:
-                frame[col] = scores[col].to_numpy()
-            path = folder / f"scored-{b:04d}.arrow"
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            with pa.ipc.new_stream(str(path), table.schema) as writer:
-                # Small batches: the ordered merge holds one batch per bucket.
-                writer.write_table(
-                    table, max_chunksize=merge_rows_per_bucket(self.chunk_rows, summary.buckets)
-                )
+            path, links, flagged, present = result
             self._scored.append(path)
-            summary.links += len(links)
-            summary.flagged += int(scores["flag"].astype(int).sum())
+            self._present |= present
+            summary.links += links
+            summary.flagged += flagged
             progress(
                 f"scored {summary.links:,}/{summary.rows_read:,} links "
                 f"({b + 1}/{summary.buckets} buckets)"
             )
+        self._scored.sort()
         summary.seconds["score"] = time.perf_counter() - start
         return summary.links
 
@@ -462,21 +478,116 @@ class StreamRun:
         self.summary.seconds["write"] = time.perf_counter() - start
 
 
+#: Below this many rows one process scores: starting a scoring process (imports, model load)
+#: costs about as much as scoring 20k links.
+PROCESS_MIN_ROWS = 100_000
+#: Scoring processes started by default at most: each holds a model and a scoring batch (~0.5 GB
+#: at the default chunk size), so more cores than this are left to an explicit ``--workers``.
+MAX_AUTO_WORKERS = 4
+
+
+def auto_workers(rows: int) -> int:
+    """Scoring processes for an export of ``rows`` rows when none is asked for."""
+    if rows < PROCESS_MIN_ROWS:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_AUTO_WORKERS))
+
+
+#: What scoring one bucket gives: the scored bucket file, its links, its flagged links and the
+#: canonical columns it has values in (None for an empty bucket).
+BucketResult = tuple[Path, int, int, set[str]] | None
+
+
+def _score_bucket(
+    model: LinkClassifier,
+    folder: Path,
+    bucket: int,
+    n_files: int,
+    chunk_rows: int,
+    reasons: bool,
+    buckets: int,
+) -> tuple[int, BucketResult]:
+    """Score one spilled bucket and write its scored bucket file (pass 2 of one bucket)."""
+    links = _bucket_links(folder, bucket, n_files)
+    if links is None or not len(links):
+        return bucket, None
+    present = present_canonical(links)
+    scores = score_rows(model, links, chunk_rows=chunk_rows, reasons=reasons)
+    frame = links.copy()
+    for col in SCORE_COLUMNS:
+        frame[col] = scores[col].to_numpy()
+    path = folder / f"scored-{bucket:04d}.arrow"
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with pa.ipc.new_stream(str(path), table.schema) as writer:
+        # Small batches: the ordered merge holds one batch per bucket.
+        writer.write_table(table, max_chunksize=merge_rows_per_bucket(chunk_rows, buckets))
+    return bucket, (path, len(links), int(scores["flag"].astype(int).sum()), present)
+
+
+#: The model of a scoring process (loaded once per process by :func:`_load_process_model`).
+_PROCESS_MODEL: LinkClassifier | None = None
+
+
+def _load_process_model(model_dir: str) -> None:
+    global _PROCESS_MODEL
+    _PROCESS_MODEL = LinkClassifier.load(model_dir)
+
+
+def _score_bucket_in_process(*job: object) -> tuple[int, BucketResult]:
+    assert _PROCESS_MODEL is not None, "initializer _load_process_model did not run"
+    return _score_bucket(_PROCESS_MODEL, *job)  # type: ignore[arg-type]
+
+
+#: Thread pools of the native libraries a scoring process uses: one thread each, since the
+#: processes already share the cores (two processes of two OpenMP threads each on two cores ran
+#: slower than one process).
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
+
+
+def _score_in_processes(
+    model_dir: str | os.PathLike[str], jobs: list[tuple], workers: int
+) -> Iterator[tuple[int, BucketResult]]:
+    """Score the buckets of ``jobs`` in ``workers`` processes, yielding results as they finish.
+
+    Processes are spawned (not forked: the parent holds threads and open files), and they read
+    their thread limits from the environment when their libraries load, so the limits are set
+    in the environment they inherit.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    saved = {name: os.environ.get(name) for name in _ONE_THREAD}
+    os.environ.update({name: "1" for name in _ONE_THREAD})
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load_process_model,
+            initargs=(str(model_dir),),
+        ) as pool:
+            futures = [pool.submit(_score_bucket_in_process, *job) for job in jobs]
+            for future in as_completed(futures):
+                yield future.result()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def score_files(
     model: LinkClassifier,
     paths: Sequence[str | os.PathLike[str]],
     output: str | os.PathLike[str],
     *,
-    format: str | None = None,
-    target: str | None | Sequence[str | None] = None,
-    chunk_rows: int = 50_000,
-    buckets: int | None = None,
-    reasons: bool = True,
     progress: Progress = lambda msg: None,
+    **options: Any,
 ) -> StreamSummary:
     """Score one or more exports into a scored table at ``output``, in bounded memory.
 
-    The parameters are :class:`StreamRun`'s; ``progress`` gets every stage's messages.
+    ``options`` are :class:`StreamRun`'s keyword parameters (format, target, chunk_rows,
+    buckets, reasons, workers, model_dir); ``progress`` gets every stage's messages.
 
     Returns
     -------
@@ -488,16 +599,7 @@ def score_files(
     InputError, SchemaError
         one line, as ``read_exports`` and ``check_scorable``.
     """
-    with StreamRun(
-        model,
-        paths,
-        output,
-        format=format,
-        target=target,
-        chunk_rows=chunk_rows,
-        buckets=buckets,
-        reasons=reasons,
-    ) as run:
+    with StreamRun(model, paths, output, **options) as run:
         run.read(progress)
         progress(f"read {run.summary.rows_read:,} rows from {len(run.paths)} file(s)")
         run.score(progress)

@@ -65,6 +65,29 @@ def test_streamed_merge_of_two_exports_is_read_exports_merge(
     assert (tmp_path / "stream.csv").read_bytes() == expected
 
 
+def test_buckets_scored_by_two_processes_give_the_one_process_file(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    model, links = fitted
+    model.save(tmp_path / "m", metrics={}, card="", extra={})
+    loaded = LinkClassifier.load(tmp_path / "m")
+    export = tmp_path / "export.csv"
+    write_csv_atomic(links, export, for_spreadsheet=False)
+    one = score_files(loaded, [str(export)], tmp_path / "one.csv", chunk_rows=97, buckets=5)
+    two = score_files(
+        loaded,
+        [str(export)],
+        tmp_path / "two.csv",
+        chunk_rows=97,
+        buckets=5,
+        workers=2,
+        model_dir=tmp_path / "m",
+    )
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert (two.links, two.flagged) == (one.links, one.flagged)
+    assert not list(tmp_path.glob(".*"))  # the spill folder is gone
+
+
 def test_header_only_export_gives_the_header_only_scored_file(
     fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
 ) -> None:
@@ -97,3 +120,15 @@ def test_bucket_of_is_stable_and_keeps_a_site_together() -> None:
     for site in sites.unique():
         assert len(set(ids[(sites == site).to_numpy()])) == 1
     assert ids.min() >= 0 and ids.max() < 7
+
+
+def test_an_error_from_a_scoring_process_arrives_whole() -> None:
+    """A scoring process sends its error back by pickle: the one-line message survives."""
+    import pickle
+
+    error = SchemaError(
+        expected="a source URL", found="none", fix="fill it in", where="x.csv, row 3"
+    )
+    again = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes, as between processes)
+    assert type(again) is SchemaError and str(again) == str(error)
+    assert again.one_line() == error.one_line()

@@ -50,6 +50,14 @@ def command(
     dask: str = typer.Option(
         None, "--dask", help="Score on Dask: a scheduler address, or 'local'."
     ),
+    workers: int = typer.Option(
+        None,
+        "-w",
+        "--workers",
+        min=1,
+        help="Processes scoring at once on this machine [default: one per core, up to 4, for "
+        "exports of 100k rows or more; else 1]. Each holds a copy of the model (~0.5 GB).",
+    ),
 ) -> None:
     """Score every link of one or more exports; writes the rows with p_manipulative, flag, predicted_kind, reasons.
 
@@ -92,7 +100,15 @@ def command(
 
             # Streamed in bounded memory: read and spill by target site, score bucket by
             # bucket, merge back into input order while writing (linkclf.stream).
-            with StreamRun(clf, paths, output, format=fmt, target=target) as run:
+            with StreamRun(
+                clf,
+                paths,
+                output,
+                format=fmt,
+                target=target,
+                workers=workers,
+                model_dir=model_dir,
+            ) as run:
                 with step("read", unit="links") as reading:
                     rows = run.read(progress=reading.message)
                     reading.update(rows, rows)

@@ -438,17 +438,23 @@ class StreamRun:
         """
         start = time.perf_counter()
         summary, folder = self.summary, self.folder
+        workers = max(min(self.workers or auto_workers(summary.rows_read), summary.buckets), 1)
+        if self.model_dir is None:
+            workers = 1
+        # Each process scores batches of chunk_rows / workers links, so that the processes
+        # together hold about what one process holds (the scores do not depend on the batch).
+        batch_rows = max(self.chunk_rows // workers, 1)
+        merge_rows = merge_rows_per_bucket(self.chunk_rows, summary.buckets)
         jobs = [
-            (folder, b, len(self.paths), self.chunk_rows, self.reasons, summary.buckets)
+            (folder, b, len(self.paths), batch_rows, merge_rows, self.reasons)
             for b in range(summary.buckets)
         ]
-        workers = min(self.workers or auto_workers(summary.rows_read), summary.buckets)
         if workers > 1 and self.model_dir is not None:
             summary.workers = workers
             done = _score_in_processes(self.model_dir, jobs, workers)
         else:
             done = (_score_bucket(self.model, *job) for job in jobs)
-        for b, result in done:
+        for finished, (_, result) in enumerate(done, start=1):
             if result is None:
                 continue
             path, links, flagged, present = result
@@ -458,7 +464,7 @@ class StreamRun:
             summary.flagged += flagged
             progress(
                 f"scored {summary.links:,}/{summary.rows_read:,} links "
-                f"({b + 1}/{summary.buckets} buckets)"
+                f"({finished}/{summary.buckets} buckets)"
             )
         self._scored.sort()
         summary.seconds["score"] = time.perf_counter() - start
@@ -503,16 +509,17 @@ def _score_bucket(
     folder: Path,
     bucket: int,
     n_files: int,
-    chunk_rows: int,
+    batch_rows: int,
+    merge_rows: int,
     reasons: bool,
-    buckets: int,
 ) -> tuple[int, BucketResult]:
-    """Score one spilled bucket and write its scored bucket file (pass 2 of one bucket)."""
+    """Score one spilled bucket in batches of about ``batch_rows`` links and write its scored
+    bucket file in record batches of ``merge_rows`` (pass 2 of one bucket)."""
     links = _bucket_links(folder, bucket, n_files)
     if links is None or not len(links):
         return bucket, None
     present = present_canonical(links)
-    scores = score_rows(model, links, chunk_rows=chunk_rows, reasons=reasons)
+    scores = score_rows(model, links, chunk_rows=batch_rows, reasons=reasons)
     frame = links.copy()
     for col in SCORE_COLUMNS:
         frame[col] = scores[col].to_numpy()
@@ -520,7 +527,7 @@ def _score_bucket(
     table = pa.Table.from_pandas(frame, preserve_index=False)
     with pa.ipc.new_stream(str(path), table.schema) as writer:
         # Small batches: the ordered merge holds one batch per bucket.
-        writer.write_table(table, max_chunksize=merge_rows_per_bucket(chunk_rows, buckets))
+        writer.write_table(table, max_chunksize=merge_rows)
     return bucket, (path, len(links), int(scores["flag"].astype(int).sum()), present)
 
 

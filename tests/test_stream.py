@@ -132,3 +132,34 @@ def test_an_error_from_a_scoring_process_arrives_whole() -> None:
     again = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes, as between processes)
     assert type(again) is SchemaError and str(again) == str(error)
     assert again.one_line() == error.one_line()
+
+
+def test_features_do_not_depend_on_the_batch_a_profile_is_scored_in(
+    fitted: tuple[LinkClassifier, pd.DataFrame],
+) -> None:
+    """Scoring processes score smaller batches than one process: every feature, to the last
+    bit, must be the same (a BLAS product in the PCA projection once made them differ)."""
+    from linkclf.profiles import featurise, profile_batches
+    from linkclf.schema import conform
+
+    model, links = fitted
+    rows = conform(links)
+    whole = featurise(model.builder(), rows)
+    batched = pd.concat(
+        [featurise(model.builder(), part) for part in profile_batches(rows, len(rows) // 5)]
+    ).loc[whole.index]
+    assert len(list(profile_batches(rows, len(rows) // 5))) > 2
+    pd.testing.assert_frame_equal(whole, batched, check_exact=True)
+
+
+def test_the_embedding_projection_of_a_row_does_not_depend_on_its_batch() -> None:
+    import numpy as np
+
+    from linkclf.features.builder import _project
+
+    rng = np.random.default_rng(0)
+    rows = rng.standard_normal((20_000, 128)).astype(np.float32)
+    components = rng.standard_normal((16, 128)).astype(np.float32)
+    whole = _project(rows, components)
+    for start, stop in ((0, 777), (5_000, 5_001), (13_000, 20_000)):
+        assert np.array_equal(_project(rows[start:stop], components), whole[start:stop])

@@ -487,9 +487,10 @@ class StreamRun:
 #: Below this many rows one process scores: starting a scoring process (imports, model load)
 #: costs about as much as scoring 20k links.
 PROCESS_MIN_ROWS = 100_000
-#: Scoring processes started by default at most: each holds a model and a scoring batch (~0.5 GB
-#: at the default chunk size), so more cores than this are left to an explicit ``--workers``.
-MAX_AUTO_WORKERS = 4
+#: Scoring processes started by default at most: each holds a model, a bucket and a scoring batch
+#: (~650 MiB at the default chunk size; 1M links with two: 1,810 MiB with the parent), so the
+#: 2 GiB budget allows two; more cores are left to an explicit ``--workers``.
+MAX_AUTO_WORKERS = 2
 
 
 def auto_workers(rows: int) -> int:

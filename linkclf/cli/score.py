@@ -55,8 +55,8 @@ def command(
         "-w",
         "--workers",
         min=1,
-        help="Processes scoring at once on this machine [default: one per core, up to 4, for "
-        "exports of 100k rows or more; else 1]. Each holds a copy of the model (~0.5 GB).",
+        help="Processes scoring at once on this machine [default: one per core, up to 2, for "
+        "exports of 100k rows or more; else 1]. Each holds a model and a batch (~650 MB).",
     ),
 ) -> None:
     """Score every link of one or more exports; writes the rows with p_manipulative, flag, predicted_kind, reasons.

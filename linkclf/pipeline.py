@@ -53,32 +53,61 @@ def score_frame(model: LinkClassifier, df: pd.DataFrame, *, reasons: bool = True
 
     ``df`` must hold every row of each target site it contains (linkclf.profiles).
     """
+    out, owed = _scores_and_rows_to_explain(model, df)
+    _fill_reasons(model, out, [owed], explain=reasons)
+    return out
+
+
+#: The rows a score explains (those at or above the threshold): their positions among the scored
+#: rows, features, canonical rows and whether each is rel-qualified.
+_ToExplain = tuple[np.ndarray, pd.DataFrame, pd.DataFrame, np.ndarray]
+
+
+def _scores_and_rows_to_explain(
+    model: LinkClassifier, df: pd.DataFrame
+) -> tuple[pd.DataFrame, _ToExplain]:
+    """SCORE_COLUMNS with empty reasons, and the rows whose reasons are owed."""
     links = conformed(df)
     X = featurise(model.builder(), links)
     p = model.p_manipulative(X)
     above = p >= model.threshold_
-    flag = disavow_flags(p, model.threshold_, links)
-    qualified = rel_qualified(links)
     out = pd.DataFrame(index=df.index)
     out[P_COLUMN] = np.round(p, 4)
-    out[FLAG_COLUMN] = flag.astype(np.int8)
+    out[FLAG_COLUMN] = disavow_flags(p, model.threshold_, links).astype(np.int8)
     out[KIND_COLUMN] = model.predict_kind(X, above)
-    texts = np.full(len(df), "", dtype=object)
-    if reasons and above.any():
-        # Reasons explain a score at or above the threshold; for a natural link they would read
-        # as accusations. TreeSHAP is the costliest step of scoring: these rows only.
-        contrib = model.contributions(X[above])
-        phrases = top_reasons(contrib, X[above], links[above])
-        texts[above] = ["; ".join(r) for r in phrases]
-    held_back = qualified & above
-    if held_back.any():
+    out[REASONS_COLUMN] = ""
+    return out, (np.flatnonzero(above), X[above], links[above], rel_qualified(links)[above])
+
+
+def _fill_reasons(
+    model: LinkClassifier, out: pd.DataFrame, owed: list[_ToExplain], *, explain: bool = True
+) -> None:
+    """Write the reasons of the ``owed`` rows (positions in ``out``) into ``out``.
+
+    All owed rows are explained in one call: TreeSHAP (linkclf.treeshap) costs a fixed amount
+    per call and gets cheaper per row the more rows it explains at once. Without ``explain``
+    only a rel-qualified row's "needs no disavow" is written.
+    """
+    owed = [part for part in owed if len(part[0])]
+    if not owed:
+        return
+    positions = np.concatenate([part[0] for part in owed])
+    X = pd.concat([part[1] for part in owed])
+    links = pd.concat([part[2] for part in owed])
+    qualified = np.concatenate([part[3] for part in owed])
+    # Reasons explain a score at or above the threshold; for a natural link they would read as
+    # accusations. TreeSHAP is the costliest step of scoring: these rows only.
+    phrases = top_reasons(model.contributions(X), X, links) if explain else [[]] * len(X)
+    texts = np.asarray(["; ".join(r) for r in phrases], dtype=object)
+    if qualified.any():
         # A rel-qualified link at or above the threshold is not flagged: its reasons say why
         # first, then what the model saw.
-        texts[held_back] = [
-            "; ".join([REL_QUALIFIED_REASON, *([t] if t else [])]) for t in texts[held_back]
+        texts[qualified] = [
+            "; ".join([REL_QUALIFIED_REASON, *([t] if t else [])]) for t in texts[qualified]
         ]
-    out[REASONS_COLUMN] = texts
-    return out
+    column = out[REASONS_COLUMN].to_numpy(dtype=object, copy=True)
+    column[positions] = texts
+    out[REASONS_COLUMN] = column
 
 
 def score_rows(
@@ -90,16 +119,23 @@ def score_rows(
     reasons: bool = True,
 ) -> pd.DataFrame:
     """The SCORE_COLUMNS of every row of ``links``, scored in batches of whole target profiles
-    (bounded feature memory), index aligned with ``links``."""
+    (bounded feature memory), index aligned with ``links``; the rows at or above the threshold
+    are explained together at the end (about a fifth of the rows: their features are kept)."""
     parts = []
+    owed: list[_ToExplain] = []
     done = 0
     for rows in profile_batches(links, chunk_rows):
-        parts.append(score_frame(model, rows, reasons=reasons))
+        out, (at, features, canonical, qualified) = _scores_and_rows_to_explain(model, rows)
+        parts.append(out)
+        # Positions among the concatenated batches.
+        owed.append((at + done, features, canonical, qualified))
         done += len(rows)
         progress(f"scored {done:,}/{len(links):,} links")
     if not parts:
         return pd.DataFrame(columns=list(SCORE_COLUMNS), index=links.index)
-    return pd.concat(parts).reindex(links.index)
+    scores = pd.concat(parts)
+    _fill_reasons(model, scores, owed, explain=reasons)
+    return scores.reindex(links.index)
 
 
 def score_links(

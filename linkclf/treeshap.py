@@ -1,0 +1,370 @@
+"""Exact path-dependent TreeSHAP of a LightGBM model, vectorised over rows with NumPy.
+
+LightGBM's ``predict(X, pred_contrib=True)`` runs the TreeSHAP recursion of Lundberg et al. once
+per row and tree, at a cost of about leaves x depth^2 per tree and row. This module computes the
+same numbers (the same game, the same covers, the same decisions) in a different order.
+
+The math
+--------
+Path-dependent TreeSHAP values the coalition ``S`` of features of one tree at
+``f(S) = sum over leaves of v * prod_{path features j in S} o_j * prod_{others} z_j``, where for
+the features ``j = 1..K`` met on the leaf's root path (a feature split twice on one path is one
+feature: ``z`` is the product of its cover ratios, ``o`` the AND of its conditions):
+
+- ``z_j``: the share of the training rows that went this way at its split(s), cover(child) /
+  cover(parent) with LightGBM's covers (``leaf_count`` / ``internal_count``, as its TreeSHAP);
+- ``o_j`` in {0, 1}: whether *this row* goes this way at its split(s).
+
+``f`` is a sum of one game per leaf, Shapley values are linear in the game, so a feature's value
+is the sum over leaves of its Shapley value in the leaf's game. In that game only the K path
+features play (the others are null players), and for feature ``i``::
+
+    phi_i = v * (o_i - z_i) * sum_{k=0}^{K-1} k! (K-1-k)! / K! * e_k,
+    e_k   = coefficient of t^k in prod_{j != i} (z_j + o_j t)
+
+(``e_k`` sums, over the coalitions of ``k`` other features, the product of ``o`` inside and ``z``
+outside). This is the quantity LightGBM's recursion accumulates leaf by leaf with its
+``ExtendPath`` / ``UnwoundPathSum``; its extra root element (``z = o = 1``) is a null player,
+which changes nobody's Shapley value.
+
+Why it is faster
+----------------
+Because ``o`` is binary, a leaf's contribution to a row depends only on the row's bit pattern
+at the leaf's path splits. For each leaf, the code of every row (one bit per path split, built
+from one vectorised decision per split) is computed for a block of rows; the formula is
+evaluated once per *distinct* code (``np.bincount`` finds them), and the values are gathered
+back to the rows and added into the output. The cost per row is about leaves x K cheap array
+operations instead of leaves x depth^2 scalar recursion steps; a fixed Python cost per leaf
+(a few thousand leaves) makes it slower than LightGBM on small batches
+(:data:`linkclf.model.TREESHAP_MIN_ROWS` is the measured crossover).
+
+Decisions replicate LightGBM's ``Tree::NumericalDecision``: ``x <= threshold`` goes left; NaN
+(and, with missing type Zero, zero) goes the default direction; with missing type None, NaN is
+0.0. Like LightGBM's dense-row reader, values with ``|x| <= 1e-35`` are read as 0.0. Models with
+categorical splits, linear trees, several trees per iteration or averaged output are not
+handled here (:class:`Unsupported`): the caller uses LightGBM for them.
+
+The model is read from its text (``Booster.model_to_string``), never unpickled.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+#: LightGBM's kZeroThreshold (the float literal ``1e-35f``, as a double).
+ZERO_THRESHOLD = float(np.float32(1e-35))
+
+#: Bit masks of LightGBM's ``decision_type`` byte.
+_CATEGORICAL_MASK = 1
+_DEFAULT_LEFT_MASK = 2
+_MISSING_NONE, _MISSING_ZERO, _MISSING_NAN = 0, 1, 2
+
+#: Leaves whose path is longer than this find their rows' distinct codes by sorting instead of
+#: a table of 2^depth counts.
+_MAX_TABLE_BITS = 20
+
+
+class Unsupported(ValueError):
+    """The model has a feature this implementation does not replicate (use LightGBM's)."""
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    """One leaf's game: its path features, their cover products, its value.
+
+    ``bit_feature[d]`` is the position in ``features`` of the feature split at path depth ``d``
+    (bit ``d`` of a row's code is 1 where the row goes the leaf's way at that split).
+    """
+
+    value: float
+    features: np.ndarray  # (K,) model feature indices, distinct
+    z: np.ndarray  # (K,) product of cover ratios per feature
+    bit_feature: np.ndarray  # (D,) index into ``features`` of each path bit
+    weights: np.ndarray  # (K,) Shapley weights k!(K-1-k)!/K!, k = 0..K-1
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """One tree as arrays: its splits, the order to build leaf codes in, its leaves.
+
+    A row's code at a node sums ``2^d`` over the splits of depth ``d`` above it where the row
+    goes the node's way; codes are built from the root down (``preorder``: a parent before its
+    children), so a leaf's code costs one addition per leaf and internal node.
+    """
+
+    expected_value: float
+    feature: np.ndarray  # (I,) split feature per internal node
+    threshold: np.ndarray  # (I,)
+    default_left: np.ndarray  # (I,) bool
+    missing_type: np.ndarray  # (I,) 0 None, 1 Zero, 2 NaN
+    depth: np.ndarray  # (I,) depth of each internal node (the root is 0)
+    preorder: tuple[int, ...]  # internal nodes, each after its parent
+    left: np.ndarray  # (I,) children as in LightGBM: >= 0 internal node, < 0 leaf ~index
+    right: np.ndarray
+    leaves: tuple[_Leaf, ...]
+
+
+def shapley_weights(k: int) -> np.ndarray:
+    """``k!(K-1-k)!/K!`` for ``k = 0..K-1``: the share of the orderings of K players in which a
+    given player comes right after a given set of ``k`` others (``1 / (K * C(K-1, k))``)."""
+    return np.array([1.0 / (k * math.comb(k - 1, j)) for j in range(k)])
+
+
+def _parse_blocks(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The header's and each tree's ``key=value`` lines of a LightGBM model text."""
+    header: dict[str, str] = {}
+    trees: list[dict[str, str]] = []
+    current = header
+    for line in text.splitlines():
+        if line.startswith("end of trees"):
+            break
+        if line.startswith("Tree="):
+            current = {}
+            trees.append(current)
+            continue
+        key, sep, value = line.partition("=")
+        if sep:
+            current[key] = value
+        elif line and current is header:
+            header[line] = ""
+    return header, trees
+
+
+def _floats(block: dict[str, str], key: str) -> np.ndarray:
+    return np.array(block.get(key, "").split(), dtype=np.float64)
+
+
+def _ints(block: dict[str, str], key: str) -> np.ndarray:
+    return np.array(block.get(key, "").split(), dtype=np.int64)
+
+
+def _tree(block: dict[str, str]) -> _Tree:
+    """Arrays of one tree block of the model text (see :class:`_Tree`)."""
+    if int(block.get("num_cat", "0")) > 0:
+        raise Unsupported("categorical splits")
+    if int(block.get("is_linear", "0")) != 0:
+        raise Unsupported("linear trees")
+    values = _floats(block, "leaf_value")
+    n_leaves = int(block["num_leaves"])
+    if n_leaves == 1:
+        # LightGBM: a one-leaf tree adds its value to the bias and nothing else.
+        empty = np.zeros(0)
+        return _Tree(
+            float(values[0]),
+            empty.astype(np.int64),
+            empty,
+            empty.astype(bool),
+            empty.astype(np.int64),
+            empty.astype(np.int64),
+            (),
+            empty.astype(np.int64),
+            empty.astype(np.int64),
+            (),
+        )
+    feature = _ints(block, "split_feature")
+    threshold = _floats(block, "threshold")
+    decision = _ints(block, "decision_type")
+    if np.any(decision & _CATEGORICAL_MASK):
+        raise Unsupported("categorical splits")
+    left, right = _ints(block, "left_child"), _ints(block, "right_child")
+    leaf_count = _floats(block, "leaf_count")
+    internal_count = _floats(block, "internal_count")
+
+    def count(node: int) -> float:
+        return float(leaf_count[~node] if node < 0 else internal_count[node])
+
+    depth = np.zeros(len(feature), dtype=np.int64)
+    preorder: list[int] = []
+    leaves: list[_Leaf | None] = [None] * n_leaves
+    # Depth-first walk; a path is a list of (node, goes_left, cover ratio).
+    stack: list[tuple[int, list[tuple[int, bool, float]]]] = [(0, [])]
+    while stack:
+        node, path = stack.pop()
+        if node < 0:
+            leaf = ~node
+            features: list[int] = []
+            z: list[float] = []
+            bit_feature = []
+            for split, _goes_left, ratio in path:
+                f = int(feature[split])
+                if f in features:
+                    z[features.index(f)] *= ratio
+                else:
+                    features.append(f)
+                    z.append(ratio)
+                bit_feature.append(features.index(f))
+            leaves[leaf] = _Leaf(
+                value=float(values[leaf]),
+                features=np.array(features, dtype=np.int64),
+                z=np.array(z),
+                bit_feature=np.array(bit_feature, dtype=np.int64),
+                weights=shapley_weights(len(features)),
+            )
+            continue
+        parent = count(node)
+        depth[node] = len(path)
+        preorder.append(node)
+        stack.append((int(right[node]), [*path, (node, False, count(int(right[node])) / parent)]))
+        stack.append((int(left[node]), [*path, (node, True, count(int(left[node])) / parent)]))
+    # LightGBM's Tree::ExpectedValue: the leaves' values weighted by their share of the root's
+    # count, summed in leaf order.
+    total = internal_count[0]
+    expected = 0.0
+    for i in range(n_leaves):
+        expected += (leaf_count[i] / total) * values[i]
+    return _Tree(
+        expected_value=expected,
+        feature=feature,
+        threshold=threshold,
+        default_left=(decision & _DEFAULT_LEFT_MASK) != 0,
+        missing_type=(decision >> 2) & 3,
+        depth=depth,
+        preorder=tuple(preorder),
+        left=left,
+        right=right,
+        leaves=tuple(leaf for leaf in leaves if leaf is not None),
+    )
+
+
+def leaf_contributions(leaf: _Leaf, codes: np.ndarray) -> np.ndarray:
+    """The leaf's Shapley values for each distinct code, shape (len(codes), K).
+
+    ``o`` of a path feature is the AND of its path bits. ``P(t) = prod_j (z_j + o_j t)`` is
+    built once per code; ``prod_{j != i}`` is ``P`` divided by feature ``i``'s factor: by
+    ``z_i`` where ``o_i = 0``, by ``(z_i + t)`` where ``o_i = 1`` (synthetic division from the
+    top coefficient down, which multiplies rounding errors by ``z_i <= 1`` only).
+    """
+    k = len(leaf.features)
+    bits = (codes[:, None] >> np.arange(len(leaf.bit_feature))) & 1
+    if len(leaf.bit_feature) == k:
+        o = bits.astype(np.float64)
+    else:
+        # A feature split twice on the path: it goes the leaf's way only if it does at both.
+        o = np.ones((len(codes), k))
+        for d, i in enumerate(leaf.bit_feature):
+            o[:, i] *= bits[:, d]
+    z, w = leaf.z, leaf.weights
+    poly = np.zeros((len(codes), k + 1))
+    poly[:, 0] = 1.0
+    for j in range(k):
+        # Multiply by (z_j + o_j t): the new coefficient of t^m is z_j c_m + o_j c_{m-1}.
+        poly[:, 1 : j + 2] = poly[:, 1 : j + 2] * z[j] + poly[:, : j + 1] * o[:, j : j + 1]
+        poly[:, 0] *= z[j]
+    # o_i = 1: quotient of P by (z_i + t), all i at once; q holds the coefficient of t^(m-1).
+    q = np.repeat(poly[:, k : k + 1], k, axis=1)
+    summed_one = w[k - 1] * q
+    for m in range(k - 1, 0, -1):
+        q = poly[:, m : m + 1] - z * q
+        summed_one += w[m - 1] * q
+    # o_i = 0: P / z_i (z_i = 0 only with o_i - z_i = 0 too: its value is 0, not 0/0).
+    safe_z = np.where(z > 0, z, 1.0)
+    # (Multiply and sum rather than ``@``: a BLAS call per leaf spins up BLAS threads.)
+    summed_zero = (poly[:, :k] * w).sum(axis=1)[:, None] / safe_z
+    summed = np.where(o > 0, summed_one, summed_zero)
+    return leaf.value * (o - z) * summed
+
+
+class TreeShap:
+    """Exact TreeSHAP of a LightGBM model (one tree per iteration, numerical splits).
+
+    Parameters
+    ----------
+    model_text : the model as ``Booster.model_to_string()`` writes it (the trees ``predict``
+        uses: with ``num_iteration=None`` both stop at the best iteration when there is one).
+
+    Raises
+    ------
+    Unsupported : categorical splits, linear trees, several trees per iteration (multiclass) or
+        averaged output (random forest mode).
+    """
+
+    def __init__(self, model_text: str) -> None:
+        header, blocks = _parse_blocks(model_text)
+        if int(header.get("num_tree_per_iteration", "1")) != 1:
+            raise Unsupported("several trees per iteration")
+        if "average_output" in header:
+            raise Unsupported("averaged output")
+        self.n_features = int(header["max_feature_idx"]) + 1
+        self.trees = tuple(_tree(block) for block in blocks)
+        self.expected_value = 0.0
+        for tree in self.trees:
+            self.expected_value += tree.expected_value
+        depths = [len(leaf.bit_feature) for tree in self.trees for leaf in tree.leaves]
+        self._table_bits = min(max(depths, default=0), _MAX_TABLE_BITS)
+
+    def contributions(self, X: np.ndarray, block_rows: int = 65_536) -> np.ndarray:
+        """Per-feature contributions and the bias, shape (n, n_features + 1), as LightGBM's
+        ``predict(X, pred_contrib=True)``.
+
+        Parameters
+        ----------
+        X : (n, n_features) values in the model's feature order; NaN is missing.
+        block_rows : rows processed together (bounds the temporary arrays: about
+            ``block_rows * (n_features + 2 * depth)`` floats).
+        """
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(f"expected (n, {self.n_features}) feature values, found {X.shape}")
+        out = np.empty((len(X), self.n_features + 1))
+        for start in range(0, len(X), block_rows):
+            stop = min(start + block_rows, len(X))
+            out[start:stop] = self._block(X[start:stop]).T
+        return out
+
+    def _block(self, X: np.ndarray) -> np.ndarray:
+        """Contributions of one block of rows, transposed: (n_features + 1, rows)."""
+        rows = len(X)
+        # LightGBM's dense-row reader keeps only |x| > kZeroThreshold (or NaN): the rest is 0.
+        values = np.where(np.abs(X) <= ZERO_THRESHOLD, 0.0, X).T.copy()
+        out = np.zeros((self.n_features + 1, rows))
+        out[self.n_features] = self.expected_value
+        lookup = np.zeros(1 << self._table_bits, dtype=np.intp)
+        for tree in self.trees:
+            if not tree.leaves:
+                continue
+            codes = self._codes(tree, values)
+            for leaf, code in zip(tree.leaves, codes, strict=True):
+                depth = len(leaf.bit_feature)
+                if depth <= self._table_bits:
+                    distinct = np.flatnonzero(np.bincount(code, minlength=1 << depth))
+                    lookup[distinct] = np.arange(len(distinct))
+                    inverse = lookup[code]
+                else:
+                    distinct, inverse = np.unique(code, return_inverse=True)
+                gathered = leaf_contributions(leaf, distinct).T.take(inverse, axis=1)
+                # In place, one contiguous row a feature (``out[features] +=`` copies twice).
+                for row, feature in zip(gathered, leaf.features, strict=True):
+                    out[feature] += row
+        return out
+
+    @staticmethod
+    def _codes(tree: _Tree, values: np.ndarray) -> list[np.ndarray]:
+        """Each leaf's code of each row (decisions as LightGBM's NumericalDecision)."""
+        x = values[tree.feature]  # (internal nodes, rows)
+        nan = np.isnan(x)
+        with np.errstate(invalid="ignore"):
+            went_left = x <= tree.threshold[:, None]
+        mt = tree.missing_type[:, None]
+        # Missing type None: NaN is read as 0.0 and compared.
+        went_left = np.where(nan & (mt == _MISSING_NONE), (tree.threshold >= 0.0)[:, None], went_left)
+        # NaN (types Zero and NaN) and zero (type Zero) take the default direction.
+        missing = (nan & (mt != _MISSING_NONE)) | ((x == 0.0) & (mt == _MISSING_ZERO))
+        went_left = np.where(missing, tree.default_left[:, None], went_left)
+        # Bit ``depth`` where the row goes left (resp. right) at the split.
+        bit = (1 << tree.depth)[:, None]
+        goes_left = went_left * bit
+        goes_right = bit - goes_left
+        codes: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(tree.leaves)
+        node_codes: dict[int, np.ndarray] = {}
+        for node in tree.preorder:
+            above = node_codes.pop(node, None)
+            for child, step in ((tree.left[node], goes_left[node]), (tree.right[node], goes_right[node])):
+                code = step if above is None else above + step
+                if child < 0:
+                    codes[~child] = code
+                else:
+                    node_codes[int(child)] = code
+        return codes

@@ -67,6 +67,10 @@ _MISSING_NONE, _MISSING_ZERO, _MISSING_NAN = 0, 1, 2
 _MAX_TABLE_BITS = 20
 
 
+#: A row's code at a leaf has one bit per split of its path and must fit an int64.
+_MAX_CODE_BITS = 62
+
+
 class Unsupported(ValueError):
     """The model has a feature this implementation does not replicate (use LightGBM's)."""
 
@@ -100,6 +104,8 @@ class _Tree:
     threshold: np.ndarray  # (I,)
     default_left: np.ndarray  # (I,) bool
     missing_type: np.ndarray  # (I,) 0 None, 1 Zero, 2 NaN
+    filled_row: np.ndarray  # (I,) feature, + n_features where NaN goes left (see _codes)
+    zero_nodes: tuple[int, ...]  # nodes of missing type Zero
     depth: np.ndarray  # (I,) depth of each internal node (the root is 0)
     preorder: tuple[int, ...]  # internal nodes, each after its parent
     left: np.ndarray  # (I,) children as in LightGBM: >= 0 internal node, < 0 leaf ~index
@@ -141,7 +147,7 @@ def _ints(block: dict[str, str], key: str) -> np.ndarray:
     return np.array(block.get(key, "").split(), dtype=np.int64)
 
 
-def _tree(block: dict[str, str]) -> _Tree:
+def _tree(block: dict[str, str], n_features: int) -> _Tree:
     """Arrays of one tree block of the model text (see :class:`_Tree`)."""
     if int(block.get("num_cat", "0")) > 0:
         raise Unsupported("categorical splits")
@@ -151,18 +157,20 @@ def _tree(block: dict[str, str]) -> _Tree:
     n_leaves = int(block["num_leaves"])
     if n_leaves == 1:
         # LightGBM: a one-leaf tree adds its value to the bias and nothing else.
-        empty = np.zeros(0)
+        none = np.zeros(0, dtype=np.int64)
         return _Tree(
-            float(values[0]),
-            empty.astype(np.int64),
-            empty,
-            empty.astype(bool),
-            empty.astype(np.int64),
-            empty.astype(np.int64),
-            (),
-            empty.astype(np.int64),
-            empty.astype(np.int64),
-            (),
+            expected_value=float(values[0]),
+            feature=none,
+            threshold=np.zeros(0),
+            default_left=np.zeros(0, dtype=bool),
+            missing_type=none,
+            filled_row=none,
+            zero_nodes=(),
+            depth=none,
+            preorder=(),
+            left=none,
+            right=none,
+            leaves=(),
         )
     feature = _ints(block, "split_feature")
     threshold = _floats(block, "threshold")
@@ -184,6 +192,8 @@ def _tree(block: dict[str, str]) -> _Tree:
     while stack:
         node, path = stack.pop()
         if node < 0:
+            if len(path) > _MAX_CODE_BITS:
+                raise Unsupported(f"a leaf {len(path)} splits deep")
             leaf = ~node
             features: list[int] = []
             z: list[float] = []
@@ -211,6 +221,11 @@ def _tree(block: dict[str, str]) -> _Tree:
         stack.append((int(left[node]), [*path, (node, True, count(int(left[node])) / parent)]))
     # LightGBM's Tree::ExpectedValue: the leaves' values weighted by their share of the root's
     # count, summed in leaf order.
+    default_left = (decision & _DEFAULT_LEFT_MASK) != 0
+    missing_type = (decision >> 2) & 3
+    # Where NaN goes: with missing type None it is read as 0.0 and compared, otherwise it
+    # takes the default direction.
+    nan_left = np.where(missing_type == _MISSING_NONE, threshold >= 0.0, default_left)
     total = internal_count[0]
     expected = 0.0
     for i in range(n_leaves):
@@ -219,8 +234,10 @@ def _tree(block: dict[str, str]) -> _Tree:
         expected_value=expected,
         feature=feature,
         threshold=threshold,
-        default_left=(decision & _DEFAULT_LEFT_MASK) != 0,
-        missing_type=(decision >> 2) & 3,
+        default_left=default_left,
+        missing_type=missing_type,
+        filled_row=feature + n_features * nan_left,
+        zero_nodes=tuple(int(n) for n in np.flatnonzero(missing_type == _MISSING_ZERO)),
         depth=depth,
         preorder=tuple(preorder),
         left=left,
@@ -277,8 +294,8 @@ class TreeShap:
 
     Raises
     ------
-    Unsupported : categorical splits, linear trees, several trees per iteration (multiclass) or
-        averaged output (random forest mode).
+    Unsupported : categorical splits, linear trees, several trees per iteration (multiclass),
+        averaged output (random forest mode) or a leaf more than 62 splits deep.
     """
 
     def __init__(self, model_text: str) -> None:
@@ -288,7 +305,7 @@ class TreeShap:
         if "average_output" in header:
             raise Unsupported("averaged output")
         self.n_features = int(header["max_feature_idx"]) + 1
-        self.trees = tuple(_tree(block) for block in blocks)
+        self.trees = tuple(_tree(block, self.n_features) for block in blocks)
         self.expected_value = 0.0
         for tree in self.trees:
             self.expected_value += tree.expected_value
@@ -318,14 +335,17 @@ class TreeShap:
         """Contributions of one block of rows, transposed: (n_features + 1, rows)."""
         rows = len(X)
         # LightGBM's dense-row reader keeps only |x| > kZeroThreshold (or NaN): the rest is 0.
-        values = np.where(np.abs(X) <= ZERO_THRESHOLD, 0.0, X).T.copy()
+        values = np.where(np.abs(X) <= ZERO_THRESHOLD, 0.0, X).T
+        nan = np.isnan(values)
+        # NaN <= t is false for every t; -inf <= t is true for every t (a threshold can be inf).
+        filled = np.concatenate([values, np.where(nan, -np.inf, values)])
         out = np.zeros((self.n_features + 1, rows))
         out[self.n_features] = self.expected_value
         lookup = np.zeros(1 << self._table_bits, dtype=np.intp)
         for tree in self.trees:
             if not tree.leaves:
                 continue
-            codes = self._codes(tree, values)
+            codes = self._codes(tree, filled)
             for leaf, code in zip(tree.leaves, codes, strict=True):
                 depth = len(leaf.bit_feature)
                 if depth <= self._table_bits:
@@ -341,18 +361,18 @@ class TreeShap:
         return out
 
     @staticmethod
-    def _codes(tree: _Tree, values: np.ndarray) -> list[np.ndarray]:
-        """Each leaf's code of each row (decisions as LightGBM's NumericalDecision)."""
-        x = values[tree.feature]  # (internal nodes, rows)
-        nan = np.isnan(x)
-        with np.errstate(invalid="ignore"):
-            went_left = x <= tree.threshold[:, None]
-        mt = tree.missing_type[:, None]
-        # Missing type None: NaN is read as 0.0 and compared.
-        went_left = np.where(nan & (mt == _MISSING_NONE), (tree.threshold >= 0.0)[:, None], went_left)
-        # NaN (types Zero and NaN) and zero (type Zero) take the default direction.
-        missing = (nan & (mt != _MISSING_NONE)) | ((x == 0.0) & (mt == _MISSING_ZERO))
-        went_left = np.where(missing, tree.default_left[:, None], went_left)
+    def _codes(tree: _Tree, filled: np.ndarray) -> list[np.ndarray]:
+        """Each leaf's code of each row (decisions as LightGBM's NumericalDecision).
+
+        ``filled`` holds the block's values twice, NaN kept (never ``<=``) then read as -inf
+        (always ``<=``): a split reads the copy where NaN goes its way, so one comparison
+        decides every row.
+        """
+        went_left = filled[tree.filled_row] <= tree.threshold[:, None]
+        for node in tree.zero_nodes:
+            # Missing type Zero: zero (and NaN, already filled) takes the default direction.
+            zero = filled[tree.feature[node]] == 0.0
+            went_left[node] = np.where(zero, tree.default_left[node], went_left[node])
         # Bit ``depth`` where the row goes left (resp. right) at the split.
         bit = (1 << tree.depth)[:, None]
         goes_left = went_left * bit

@@ -330,3 +330,20 @@ def test_the_cache_follows_the_booster() -> None:
     assert clf._treeshap() is first
     clf.booster_ = train(X, y, num_leaves=4)
     assert clf._treeshap() is not first
+
+
+def test_score_of_the_2k_sample_gives_the_same_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`linkclf score`'s reasons on datasets/samples/ahrefs-sample.tsv with the shipped model:
+    the same text with linkclf.treeshap as with LightGBM's pred_contrib."""
+    from linkclf.pipeline import score_links
+    from linkclf.sources.reader import read_export
+
+    model = model_module.LinkClassifier.load(ROOT / "models" / "default")
+    links = read_export(ROOT / "datasets" / "samples" / "ahrefs-sample.tsv")
+    monkeypatch.setattr(model_module, "TREESHAP_MIN_ROWS", 10**9)
+    lightgbm = score_links(model, links)
+    monkeypatch.setattr(model_module, "TREESHAP_MIN_ROWS", 1)
+    ours = score_links(model, links)
+    assert model._treeshap() is not None
+    assert (lightgbm["reasons"] != "").sum() > 50  # enough flagged links to mean something
+    pd.testing.assert_frame_equal(ours, lightgbm)

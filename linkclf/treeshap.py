@@ -80,14 +80,15 @@ class _Leaf:
     """One leaf's game: its path features, their cover products, its value.
 
     ``bit_feature[d]`` is the position in ``features`` of the feature split at path depth ``d``
-    (bit ``d`` of a row's code is 1 where the row goes the leaf's way at that split).
+    (bit ``d`` of a row's code is 1 where the row goes the leaf's way at that split); a feature
+    goes the leaf's way (``o = 1``) where all its bits are 1.
     """
 
     value: float
     features: np.ndarray  # (K,) model feature indices, distinct
     z: np.ndarray  # (K,) product of cover ratios per feature
     bit_feature: np.ndarray  # (D,) index into ``features`` of each path bit
-    weights: np.ndarray  # (K,) Shapley weights k!(K-1-k)!/K!, k = 0..K-1
+    masks: np.ndarray  # (K,) each feature's path bits: o = (code & mask) == mask
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,13 @@ class _Tree:
     left: np.ndarray  # (I,) children as in LightGBM: >= 0 internal node, < 0 leaf ~index
     right: np.ndarray
     leaves: tuple[_Leaf, ...]
+    # The leaves' games padded to the tree's widest (K = width) with null players (mask 0, so
+    # o = 1, and z = 1): a null player changes nobody's Shapley value and gets 0 itself, so all
+    # leaves of a tree are evaluated in one batch.
+    leaf_masks: np.ndarray  # (L, width) int64
+    leaf_z: np.ndarray  # (L, width)
+    leaf_value: np.ndarray  # (L,)
+    weights: np.ndarray  # (width,) Shapley weights for width players
 
 
 def shapley_weights(k: int) -> np.ndarray:
@@ -171,6 +179,10 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
             left=none,
             right=none,
             leaves=(),
+            leaf_masks=np.zeros((0, 0), dtype=np.int64),
+            leaf_z=np.zeros((0, 0)),
+            leaf_value=np.zeros(0),
+            weights=np.zeros(0),
         )
     feature = _ints(block, "split_feature")
     threshold = _floats(block, "threshold")
@@ -211,7 +223,10 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
                 features=np.array(features, dtype=np.int64),
                 z=np.array(z),
                 bit_feature=np.array(bit_feature, dtype=np.int64),
-                weights=shapley_weights(len(features)),
+                masks=np.array(
+                    [sum(1 << d for d, i in enumerate(bit_feature) if i == j) for j in range(len(features))],
+                    dtype=np.int64,
+                ),
             )
             continue
         parent = count(node)
@@ -221,6 +236,13 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         stack.append((int(left[node]), [*path, (node, True, count(int(left[node])) / parent)]))
     # LightGBM's Tree::ExpectedValue: the leaves' values weighted by their share of the root's
     # count, summed in leaf order.
+    done = [leaf for leaf in leaves if leaf is not None]
+    width = max(len(leaf.features) for leaf in done)
+    leaf_masks = np.zeros((n_leaves, width), dtype=np.int64)
+    leaf_z = np.ones((n_leaves, width))
+    for i, leaf in enumerate(done):
+        leaf_masks[i, : len(leaf.features)] = leaf.masks
+        leaf_z[i, : len(leaf.features)] = leaf.z
     default_left = (decision & _DEFAULT_LEFT_MASK) != 0
     missing_type = (decision >> 2) & 3
     # Where NaN goes: with missing type None it is read as 0.0 and compared, otherwise it
@@ -242,46 +264,72 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         preorder=tuple(preorder),
         left=left,
         right=right,
-        leaves=tuple(leaf for leaf in leaves if leaf is not None),
+        leaves=tuple(done),
+        leaf_masks=leaf_masks,
+        leaf_z=leaf_z,
+        leaf_value=values[:n_leaves].copy(),
+        weights=shapley_weights(width),
     )
 
 
-def leaf_contributions(leaf: _Leaf, codes: np.ndarray) -> np.ndarray:
-    """The leaf's Shapley values for each distinct code, shape (len(codes), K).
+def shapley_table(o: np.ndarray, z: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Shapley values of one leaf game per row, without the leaf's value: shape (n, K).
 
-    ``o`` of a path feature is the AND of its path bits. ``P(t) = prod_j (z_j + o_j t)`` is
-    built once per code; ``prod_{j != i}`` is ``P`` divided by feature ``i``'s factor: by
-    ``z_i`` where ``o_i = 0``, by ``(z_i + t)`` where ``o_i = 1`` (synthetic division from the
-    top coefficient down, which multiplies rounding errors by ``z_i <= 1`` only).
+    Parameters
+    ----------
+    o : (n, K) 0/1, whether the row goes the leaf's way for each path feature.
+    z : (n, K) the feature's cover ratio (product over its splits on the path).
+    weights : (K,) :func:`shapley_weights` of K.
+
+    ``P(t) = prod_j (z_j + o_j t)`` is built once per row; ``prod_{j != i}`` is ``P`` divided
+    by feature ``i``'s factor: by ``z_i`` where ``o_i = 0``, by ``(z_i + t)`` where ``o_i = 1``
+    (synthetic division from the top coefficient down, which multiplies rounding errors by
+    ``z_i <= 1`` only).
     """
-    k = len(leaf.features)
-    bits = (codes[:, None] >> np.arange(len(leaf.bit_feature))) & 1
-    if len(leaf.bit_feature) == k:
-        o = bits.astype(np.float64)
-    else:
-        # A feature split twice on the path: it goes the leaf's way only if it does at both.
-        o = np.ones((len(codes), k))
-        for d, i in enumerate(leaf.bit_feature):
-            o[:, i] *= bits[:, d]
-    z, w = leaf.z, leaf.weights
-    poly = np.zeros((len(codes), k + 1))
+    n, k = o.shape
+    poly = np.zeros((n, k + 1))
     poly[:, 0] = 1.0
     for j in range(k):
         # Multiply by (z_j + o_j t): the new coefficient of t^m is z_j c_m + o_j c_{m-1}.
-        poly[:, 1 : j + 2] = poly[:, 1 : j + 2] * z[j] + poly[:, : j + 1] * o[:, j : j + 1]
-        poly[:, 0] *= z[j]
+        poly[:, 1 : j + 2] = poly[:, 1 : j + 2] * z[:, j : j + 1] + poly[:, : j + 1] * o[:, j : j + 1]
+        poly[:, 0] *= z[:, j]
     # o_i = 1: quotient of P by (z_i + t), all i at once; q holds the coefficient of t^(m-1).
     q = np.repeat(poly[:, k : k + 1], k, axis=1)
-    summed_one = w[k - 1] * q
+    summed_one = weights[k - 1] * q
     for m in range(k - 1, 0, -1):
         q = poly[:, m : m + 1] - z * q
-        summed_one += w[m - 1] * q
+        summed_one += weights[m - 1] * q
     # o_i = 0: P / z_i (z_i = 0 only with o_i - z_i = 0 too: its value is 0, not 0/0).
     safe_z = np.where(z > 0, z, 1.0)
-    # (Multiply and sum rather than ``@``: a BLAS call per leaf spins up BLAS threads.)
-    summed_zero = (poly[:, :k] * w).sum(axis=1)[:, None] / safe_z
-    summed = np.where(o > 0, summed_one, summed_zero)
-    return leaf.value * (o - z) * summed
+    # (Multiply and sum rather than ``@``: a BLAS call spins up BLAS threads.)
+    summed_zero = (poly[:, :k] * weights).sum(axis=1)[:, None] / safe_z
+    return (o - z) * np.where(o > 0, summed_one, summed_zero)
+
+
+def leaf_contributions(leaf: _Leaf, codes: np.ndarray) -> np.ndarray:
+    """One leaf's Shapley values (times its value) for each code, shape (len(codes), K)."""
+    o = ((codes[:, None] & leaf.masks) == leaf.masks).astype(np.float64)
+    z = np.broadcast_to(leaf.z, o.shape)
+    return leaf.value * shapley_table(o, z, shapley_weights(len(leaf.features)))
+
+
+def tree_tables(tree: _Tree, distinct: list[np.ndarray]) -> list[np.ndarray]:
+    """Every leaf's Shapley values (times its value) for its distinct codes, in one batch.
+
+    Returns one (len(distinct[leaf]), K of the leaf) array per leaf.
+    """
+    sizes = [len(d) for d in distinct]
+    codes = np.concatenate(distinct)
+    leaf_of = np.repeat(np.arange(len(distinct)), sizes)
+    masks = tree.leaf_masks[leaf_of]
+    o = ((codes[:, None] & masks) == masks).astype(np.float64)
+    table = shapley_table(o, tree.leaf_z[leaf_of], tree.weights)
+    table *= tree.leaf_value[leaf_of][:, None]
+    bounds = np.cumsum(sizes)[:-1]
+    return [
+        part[:, : len(leaf.features)]
+        for part, leaf in zip(np.split(table, bounds), tree.leaves, strict=True)
+    ]
 
 
 class TreeShap:
@@ -346,15 +394,22 @@ class TreeShap:
             if not tree.leaves:
                 continue
             codes = self._codes(tree, filled)
+            distinct: list[np.ndarray] = []
+            inverse: list[np.ndarray] = []
             for leaf, code in zip(tree.leaves, codes, strict=True):
                 depth = len(leaf.bit_feature)
                 if depth <= self._table_bits:
-                    distinct = np.flatnonzero(np.bincount(code, minlength=1 << depth))
-                    lookup[distinct] = np.arange(len(distinct))
-                    inverse = lookup[code]
+                    seen = np.flatnonzero(np.bincount(code, minlength=1 << depth))
+                    lookup[seen] = np.arange(len(seen))
+                    distinct.append(seen)
+                    inverse.append(lookup[code])
                 else:
-                    distinct, inverse = np.unique(code, return_inverse=True)
-                gathered = leaf_contributions(leaf, distinct).T.take(inverse, axis=1)
+                    seen, where = np.unique(code, return_inverse=True)
+                    distinct.append(seen)
+                    inverse.append(where)
+            tables = tree_tables(tree, distinct)
+            for leaf, table, rows_code in zip(tree.leaves, tables, inverse, strict=True):
+                gathered = table.T.take(rows_code, axis=1)
                 # In place, one contiguous row a feature (``out[features] +=`` copies twice).
                 for row, feature in zip(gathered, leaf.features, strict=True):
                     out[feature] += row

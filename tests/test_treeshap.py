@@ -74,7 +74,7 @@ def test_leaf_values_are_the_brute_force_shapley_values_of_the_leaf_game() -> No
         features=np.arange(k),
         z=z,
         bit_feature=np.arange(k),
-        weights=shapley_weights(k),
+        masks=1 << np.arange(k),
     )
     codes = np.arange(1 << k)
     got = leaf_contributions(leaf, codes)

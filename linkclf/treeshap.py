@@ -226,7 +226,10 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
                 z=np.array(z),
                 bit_feature=np.array(bit_feature, dtype=np.int64),
                 masks=np.array(
-                    [sum(1 << d for d, i in enumerate(bit_feature) if i == j) for j in range(len(features))],
+                    [
+                        sum(1 << d for d, i in enumerate(bit_feature) if i == j)
+                        for j in range(len(features))
+                    ],
                     dtype=np.int64,
                 ),
             )
@@ -236,20 +239,20 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         preorder.append(node)
         stack.append((int(right[node]), [*path, (node, False, count(int(right[node])) / parent)]))
         stack.append((int(left[node]), [*path, (node, True, count(int(left[node])) / parent)]))
-    # LightGBM's Tree::ExpectedValue: the leaves' values weighted by their share of the root's
-    # count, summed in leaf order.
-    done = [leaf for leaf in leaves if leaf is not None]
-    width = max(len(leaf.features) for leaf in done)
+    done = [built for built in leaves if built is not None]
+    width = max(len(built.features) for built in done)
     leaf_masks = np.zeros((n_leaves, width), dtype=np.int64)
     leaf_z = np.ones((n_leaves, width))
-    for i, leaf in enumerate(done):
-        leaf_masks[i, : len(leaf.features)] = leaf.masks
-        leaf_z[i, : len(leaf.features)] = leaf.z
+    for i, built in enumerate(done):
+        leaf_masks[i, : len(built.features)] = built.masks
+        leaf_z[i, : len(built.features)] = built.z
     default_left = (decision & _DEFAULT_LEFT_MASK) != 0
     missing_type = (decision >> 2) & 3
     # Where NaN goes: with missing type None it is read as 0.0 and compared, otherwise it
     # takes the default direction.
     nan_left = np.where(missing_type == _MISSING_NONE, threshold >= 0.0, default_left)
+    # LightGBM's Tree::ExpectedValue: the leaves' values weighted by their share of the root's
+    # count, summed in leaf order.
     total = internal_count[0]
     expected = 0.0
     for i in range(n_leaves):
@@ -293,7 +296,9 @@ def shapley_table(o: np.ndarray, z: np.ndarray, weights: np.ndarray) -> np.ndarr
     poly[:, 0] = 1.0
     for j in range(k):
         # Multiply by (z_j + o_j t): the new coefficient of t^m is z_j c_m + o_j c_{m-1}.
-        poly[:, 1 : j + 2] = poly[:, 1 : j + 2] * z[:, j : j + 1] + poly[:, : j + 1] * o[:, j : j + 1]
+        poly[:, 1 : j + 2] = (
+            poly[:, 1 : j + 2] * z[:, j : j + 1] + poly[:, : j + 1] * o[:, j : j + 1]
+        )
         poly[:, 0] *= z[:, j]
     # o_i = 1: quotient of P by (z_i + t), all i at once; q holds the coefficient of t^(m-1).
     q = np.repeat(poly[:, k : k + 1], k, axis=1)
@@ -453,7 +458,10 @@ class TreeShap:
         node_codes: dict[int, np.ndarray] = {}
         for node in tree.preorder:
             above = node_codes.pop(node, None)
-            for child, step in ((tree.left[node], goes_left[node]), (tree.right[node], goes_right[node])):
+            for child, step in (
+                (tree.left[node], goes_left[node]),
+                (tree.right[node], goes_right[node]),
+            ):
                 code = step if above is None else above + step
                 if child < 0:
                     codes[~child] = code

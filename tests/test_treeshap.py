@@ -34,7 +34,9 @@ def threshold_rows(booster: lgb.Booster, n: int, seed: int) -> np.ndarray:
     values around LightGBM's zero threshold and infinities: every edge of every decision."""
     dump = booster.dump_model()
     n_features = dump["max_feature_idx"] + 1
-    per_feature: list[list[float]] = [[0.0, -0.0, np.nan, 1e-36, -1e-36, np.inf, -np.inf] for _ in range(n_features)]
+    per_feature: list[list[float]] = [
+        [0.0, -0.0, np.nan, 1e-36, -1e-36, np.inf, -np.inf] for _ in range(n_features)
+    ]
 
     def walk(node: dict) -> None:
         if "split_feature" in node:
@@ -87,7 +89,9 @@ def test_leaf_values_are_the_brute_force_shapley_values_of_the_leaf_game() -> No
         for i in range(k):
             others = [j for j in range(k) if j != i]
             phi = sum(
-                factorial(len(s)) * factorial(k - len(s) - 1) / factorial(k)
+                factorial(len(s))
+                * factorial(k - len(s) - 1)
+                / factorial(k)
                 * (value((*s, i)) - value(s))
                 for size in range(k)
                 for s in combinations(others, size)

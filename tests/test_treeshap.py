@@ -124,10 +124,17 @@ def test_shipped_model_on_rows_with_missing_values(shipped: lgb.Booster) -> None
     assert_same(shipped, X)
 
 
-def test_blocks_give_the_same_numbers_as_one_block(shipped: lgb.Booster) -> None:
+def test_blocks_and_threads_give_the_same_numbers_as_one_block(
+    shipped: lgb.Booster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkclf.treeshap
+
     X = threshold_rows(shipped, 50, seed=2)
     shap = TreeShap(shipped.model_to_string())
-    assert np.array_equal(shap.contributions(X, block_rows=7), shap.contributions(X))
+    whole = shap.contributions(X, threads=1)
+    assert np.array_equal(shap.contributions(X, block_rows=7, threads=1), whole)
+    monkeypatch.setattr(linkclf.treeshap, "_ROWS_PER_THREAD", 1)
+    assert np.array_equal(shap.contributions(X, block_rows=7, threads=3), whole)
 
 
 def test_bias_is_lightgbm_expected_value_and_rows_sum_to_the_raw_score(

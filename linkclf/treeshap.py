@@ -97,6 +97,21 @@ class _Leaf:
 
 
 @dataclass(frozen=True)
+class _Unit:
+    """Leaves whose values reach the rows through one table: a leaf, or two sibling leaves.
+
+    Sibling leaves have the same path features in the same order, and the right leaf's code of
+    a row is the left leaf's with the last path bit flipped: one table over the left leaf's
+    codes holds both leaves' values (``members``: each leaf with the mask its code is XORed
+    with), so the rows gather and add once for the two.
+    """
+
+    leaf: int  # the leaf whose code the table is indexed by
+    members: tuple[tuple[int, int], ...]  # (leaf, XOR mask of its code)
+    features: np.ndarray  # (K,) shared by the members
+
+
+@dataclass(frozen=True)
 class _Tree:
     """One tree as arrays: its splits, the order to build leaf codes in, its leaves.
 
@@ -117,6 +132,7 @@ class _Tree:
     left: np.ndarray  # (I,) children as in LightGBM: >= 0 internal node, < 0 leaf ~index
     right: np.ndarray
     leaves: tuple[_Leaf, ...]
+    units: tuple[_Unit, ...]
     # The leaves' games padded to the tree's widest (K = width) with null players (mask 0, so
     # o = 1, and z = 1): a null player changes nobody's Shapley value and gets 0 itself, so all
     # leaves of a tree are evaluated in one batch.
@@ -184,6 +200,7 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
             left=none,
             right=none,
             leaves=(),
+            units=(),
             leaf_masks=np.zeros((0, 0), dtype=np.int64),
             leaf_z=np.zeros((0, 0)),
             leaf_value=np.zeros(0),
@@ -273,11 +290,28 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         left=left,
         right=right,
         leaves=tuple(done),
+        units=_units(done, left, right),
         leaf_masks=leaf_masks,
         leaf_z=leaf_z,
         leaf_value=values[:n_leaves].copy(),
         weights=shapley_weights(width),
     )
+
+
+def _units(leaves: list[_Leaf], left: np.ndarray, right: np.ndarray) -> tuple[_Unit, ...]:
+    """The tree's leaves as tables: sibling leaves share one (see :class:`_Unit`)."""
+    units: list[_Unit] = []
+    paired: set[int] = set()
+    for node in range(len(left)):
+        a, b = int(left[node]), int(right[node])
+        if a < 0 and b < 0 and np.array_equal(leaves[~a].features, leaves[~b].features):
+            flip = 1 << (len(leaves[~a].bit_feature) - 1)
+            units.append(_Unit(~a, ((~a, 0), (~b, flip)), leaves[~a].features))
+            paired |= {~a, ~b}
+    units += [
+        _Unit(i, ((i, 0),), leaf.features) for i, leaf in enumerate(leaves) if i not in paired
+    ]
+    return tuple(units)
 
 
 def shapley_table(o: np.ndarray, z: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -324,22 +358,32 @@ def leaf_contributions(leaf: _Leaf, codes: np.ndarray) -> np.ndarray:
 
 
 def tree_tables(tree: _Tree, distinct: list[np.ndarray]) -> list[np.ndarray]:
-    """Every leaf's Shapley values (times its value) for its distinct codes, in one batch.
+    """Every unit's values (its leaves' Shapley values times their values, summed) for its
+    distinct codes, all leaves of the tree in one batch.
 
-    Returns one (len(distinct[leaf]), K of the leaf) array per leaf.
+    Returns one (len(distinct[unit]), K of the unit) array per unit of ``tree.units``.
     """
-    sizes = [len(d) for d in distinct]
-    codes = np.concatenate(distinct)
-    leaf_of = np.repeat(np.arange(len(distinct)), sizes)
+    parts = [
+        d ^ flip if flip else d
+        for unit, d in zip(tree.units, distinct, strict=True)
+        for _, flip in unit.members
+    ]
+    leaf_of = np.repeat(
+        [leaf for unit in tree.units for leaf, _ in unit.members], [len(p) for p in parts]
+    )
+    codes = np.concatenate(parts)
     masks = tree.leaf_masks[leaf_of]
     o = ((codes[:, None] & masks) == masks).astype(np.float64)
     table = shapley_table(o, tree.leaf_z[leaf_of], tree.weights)
     table *= tree.leaf_value[leaf_of][:, None]
-    bounds = np.cumsum(sizes)[:-1]
-    return [
-        part[:, : len(leaf.features)]
-        for part, leaf in zip(np.split(table, bounds), tree.leaves, strict=True)
-    ]
+    pieces = iter(np.split(table, np.cumsum([len(p) for p in parts])[:-1]))
+    out = []
+    for unit in tree.units:
+        summed = next(pieces)
+        for _ in unit.members[1:]:
+            summed = summed + next(pieces)
+        out.append(summed[:, : len(unit.features)])
+    return out
 
 
 class TreeShap:
@@ -423,8 +467,9 @@ class TreeShap:
             codes = self._codes(tree, filled)
             distinct: list[np.ndarray] = []
             inverse: list[np.ndarray] = []
-            for leaf, code in zip(tree.leaves, codes, strict=True):
-                depth = len(leaf.bit_feature)
+            for unit in tree.units:
+                code = codes[unit.leaf]
+                depth = len(tree.leaves[unit.leaf].bit_feature)
                 if depth <= self._table_bits:
                     seen = np.flatnonzero(np.bincount(code, minlength=1 << depth))
                     lookup[seen] = np.arange(len(seen))
@@ -435,10 +480,10 @@ class TreeShap:
                     distinct.append(seen)
                     inverse.append(where)
             tables = tree_tables(tree, distinct)
-            for leaf, table, rows_code in zip(tree.leaves, tables, inverse, strict=True):
+            for unit, table, rows_code in zip(tree.units, tables, inverse, strict=True):
                 gathered = table.T.take(rows_code, axis=1)
                 # In place, one contiguous row a feature (``out[features] +=`` copies twice).
-                for row, feature in zip(gathered, leaf.features, strict=True):
+                for row, feature in zip(gathered, unit.features, strict=True):
                     out[feature] += row
         return out
 

@@ -113,6 +113,9 @@ def test_shipped_model_has_no_categorical_split(shipped: lgb.Booster) -> None:
 
 
 def test_shipped_model_on_rows_at_its_thresholds(shipped: lgb.Booster) -> None:
+    shap = TreeShap(shipped.model_to_string())
+    # Both table layouts are exercised: sibling leaves sharing a table, and single leaves.
+    assert {len(unit.members) for tree in shap.trees for unit in tree.units} == {1, 2}
     assert_same(shipped, threshold_rows(shipped, 300, seed=0))
 
 

@@ -25,15 +25,20 @@ features play (the others are null players), and for feature ``i``::
 (``e_k`` sums, over the coalitions of ``k`` other features, the product of ``o`` inside and ``z``
 outside). This is the quantity LightGBM's recursion accumulates leaf by leaf with its
 ``ExtendPath`` / ``UnwoundPathSum``; its extra root element (``z = o = 1``) is a null player,
-which changes nobody's Shapley value.
+which changes nobody's Shapley value. As the weights are Beta integrals
+(``k!(K-1-k)!/K! = int_0^1 t^k (1-t)^(K-1-k) dt``), the sum is
+``int_0^1 prod_{j != i} ((1-t) z_j + t o_j) dt``, a polynomial of degree K - 1 in ``t`` that
+Gauss-Legendre quadrature with ``K // 2 + 1`` nodes integrates exactly (the same identity as
+Linear TreeShap, Yu et al. 2022); all factors are positive, so nothing cancels.
 
 Why it is faster
 ----------------
 Because ``o`` is binary, a leaf's contribution to a row depends only on the row's bit pattern
 at the leaf's path splits. For each leaf, the code of every row (one bit per path split, built
 from one vectorised decision per split) is computed for a block of rows; the formula is
-evaluated once per *distinct* code (``np.bincount`` finds them), and the values are gathered
-back to the rows and added into the output. The cost per row is about leaves x K cheap array
+evaluated once per *distinct* code (``np.bincount`` finds them; all leaves of a tree in one
+batch; two sibling leaves share one table), and the values are gathered back to the rows and
+added into the output. The cost per row is about leaves x K cheap array
 operations instead of leaves x depth^2 scalar recursion steps; a fixed Python cost per leaf
 (a few thousand leaves) makes it slower than LightGBM on small batches
 (:data:`linkclf.model.TREESHAP_MIN_ROWS` is the measured crossover).
@@ -49,7 +54,6 @@ The model is read from its text (``Booster.model_to_string``), never unpickled.
 
 from __future__ import annotations
 
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -139,13 +143,15 @@ class _Tree:
     leaf_masks: np.ndarray  # (L, width) int64
     leaf_z: np.ndarray  # (L, width)
     leaf_value: np.ndarray  # (L,)
-    weights: np.ndarray  # (width,) Shapley weights for width players
+    nodes: np.ndarray  # Gauss-Legendre nodes on [0, 1] exact for width players
+    node_weights: np.ndarray
 
 
-def shapley_weights(k: int) -> np.ndarray:
-    """``k!(K-1-k)!/K!`` for ``k = 0..K-1``: the share of the orderings of K players in which a
-    given player comes right after a given set of ``k`` others (``1 / (K * C(K-1, k))``)."""
-    return np.array([1.0 / (k * math.comb(k - 1, j)) for j in range(k)])
+def quadrature(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [0, 1] that integrate every polynomial of degree
+    ``k - 1`` exactly (``k // 2 + 1`` nodes are exact up to degree ``k + 1``)."""
+    x, w = np.polynomial.legendre.leggauss(k // 2 + 1)
+    return (x + 1.0) / 2.0, w / 2.0
 
 
 def _parse_blocks(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -204,7 +210,8 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
             leaf_masks=np.zeros((0, 0), dtype=np.int64),
             leaf_z=np.zeros((0, 0)),
             leaf_value=np.zeros(0),
-            weights=np.zeros(0),
+            nodes=np.zeros(0),
+            node_weights=np.zeros(0),
         )
     feature = _ints(block, "split_feature")
     threshold = _floats(block, "threshold")
@@ -294,7 +301,8 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         leaf_masks=leaf_masks,
         leaf_z=leaf_z,
         leaf_value=values[:n_leaves].copy(),
-        weights=shapley_weights(width),
+        nodes=quadrature(width)[0],
+        node_weights=quadrature(width)[1],
     )
 
 
@@ -314,47 +322,38 @@ def _units(leaves: list[_Leaf], left: np.ndarray, right: np.ndarray) -> tuple[_U
     return tuple(units)
 
 
-def shapley_table(o: np.ndarray, z: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def shapley_table(
+    o: np.ndarray, z: np.ndarray, nodes: np.ndarray, node_weights: np.ndarray
+) -> np.ndarray:
     """Shapley values of one leaf game per row, without the leaf's value: shape (n, K).
 
     Parameters
     ----------
     o : (n, K) 0/1, whether the row goes the leaf's way for each path feature.
     z : (n, K) the feature's cover ratio (product over its splits on the path).
-    weights : (K,) :func:`shapley_weights` of K.
+    nodes, node_weights : :func:`quadrature` of K (or more).
 
-    ``P(t) = prod_j (z_j + o_j t)`` is built once per row; ``prod_{j != i}`` is ``P`` divided
-    by feature ``i``'s factor: by ``z_i`` where ``o_i = 0``, by ``(z_i + t)`` where ``o_i = 1``
-    (synthetic division from the top coefficient down, which multiplies rounding errors by
-    ``z_i <= 1`` only).
+    ``sum_k k!(K-1-k)!/K! e_k`` is the integral over [0, 1] of
+    ``prod_{j != i} ((1 - t) z_j + t o_j)`` (the weights are Beta integrals,
+    ``int t^k (1-t)^(K-1-k) dt``), a polynomial of degree K - 1 that Gauss-Legendre quadrature
+    integrates exactly. Every factor is positive (``0 < t < 1``), so the product over
+    ``j != i`` is the product over all ``j`` divided by factor ``i``, without cancellation; a
+    null player (``z = o = 1``) is a factor of exactly 1.
     """
-    n, k = o.shape
-    poly = np.zeros((n, k + 1))
-    poly[:, 0] = 1.0
-    for j in range(k):
-        # Multiply by (z_j + o_j t): the new coefficient of t^m is z_j c_m + o_j c_{m-1}.
-        poly[:, 1 : j + 2] = (
-            poly[:, 1 : j + 2] * z[:, j : j + 1] + poly[:, : j + 1] * o[:, j : j + 1]
-        )
-        poly[:, 0] *= z[:, j]
-    # o_i = 1: quotient of P by (z_i + t), all i at once; q holds the coefficient of t^(m-1).
-    q = np.repeat(poly[:, k : k + 1], k, axis=1)
-    summed_one = weights[k - 1] * q
-    for m in range(k - 1, 0, -1):
-        q = poly[:, m : m + 1] - z * q
-        summed_one += weights[m - 1] * q
-    # o_i = 0: P / z_i (z_i = 0 only with o_i - z_i = 0 too: its value is 0, not 0/0).
-    safe_z = np.where(z > 0, z, 1.0)
-    # (Multiply and sum rather than ``@``: a BLAS call spins up BLAS threads.)
-    summed_zero = (poly[:, :k] * weights).sum(axis=1)[:, None] / safe_z
-    return (o - z) * np.where(o > 0, summed_one, summed_zero)
+    summed = np.zeros(o.shape)
+    for t, weight in zip(nodes, node_weights, strict=True):
+        factors = (1.0 - t) * z + t * o
+        product = factors.prod(axis=1)
+        # A factor is 0 only where z = o = 0; that feature's value is (o - z) * ... = 0.
+        summed += (weight * product)[:, None] / np.where(factors > 0, factors, 1.0)
+    return (o - z) * summed
 
 
 def leaf_contributions(leaf: _Leaf, codes: np.ndarray) -> np.ndarray:
     """One leaf's Shapley values (times its value) for each code, shape (len(codes), K)."""
     o = ((codes[:, None] & leaf.masks) == leaf.masks).astype(np.float64)
     z = np.broadcast_to(leaf.z, o.shape)
-    return leaf.value * shapley_table(o, z, shapley_weights(len(leaf.features)))
+    return leaf.value * shapley_table(o, z, *quadrature(len(leaf.features)))
 
 
 def tree_tables(tree: _Tree, distinct: list[np.ndarray]) -> list[np.ndarray]:
@@ -374,7 +373,7 @@ def tree_tables(tree: _Tree, distinct: list[np.ndarray]) -> list[np.ndarray]:
     codes = np.concatenate(parts)
     masks = tree.leaf_masks[leaf_of]
     o = ((codes[:, None] & masks) == masks).astype(np.float64)
-    table = shapley_table(o, tree.leaf_z[leaf_of], tree.weights)
+    table = shapley_table(o, tree.leaf_z[leaf_of], tree.nodes, tree.node_weights)
     table *= tree.leaf_value[leaf_of][:, None]
     pieces = iter(np.split(table, np.cumsum([len(p) for p in parts])[:-1]))
     out = []

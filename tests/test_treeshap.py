@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from linkclf import model as model_module
-from linkclf.treeshap import TreeShap, Unsupported, leaf_contributions, shapley_weights
+from linkclf.treeshap import TreeShap, Unsupported, leaf_contributions, quadrature
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "models" / "default" / "model.lgb.txt"
@@ -52,13 +52,16 @@ def threshold_rows(booster: lgb.Booster, n: int, seed: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- the math of one leaf
-def test_shapley_weights_sum_to_one_over_coalition_sizes() -> None:
-    from math import comb
+def test_quadrature_gives_the_shapley_weights_exactly() -> None:
+    """sum_q w_q t_q^k (1-t_q)^(K-1-k) = k!(K-1-k)!/K!, the weight of a coalition of k."""
+    from math import factorial
 
-    for k in range(1, 20):
-        w = shapley_weights(k)
-        # Each coalition size j has comb(k-1, j) coalitions of weight w[j].
-        assert sum(comb(k - 1, j) * w[j] for j in range(k)) == pytest.approx(1.0, abs=1e-12)
+    for big_k in range(1, 40):
+        t, w = quadrature(big_k)
+        for k in range(big_k):
+            shapley = factorial(k) * factorial(big_k - 1 - k) / factorial(big_k)
+            got = float(np.sum(w * t**k * (1 - t) ** (big_k - 1 - k)))
+            assert got == pytest.approx(shapley, rel=1e-12)
 
 
 def test_leaf_values_are_the_brute_force_shapley_values_of_the_leaf_game() -> None:

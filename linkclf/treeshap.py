@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -130,6 +130,7 @@ class _Tree:
     default_left: np.ndarray  # (I,) bool
     missing_type: np.ndarray  # (I,) 0 None, 1 Zero, 2 NaN
     filled_row: np.ndarray  # (I,) feature, + n_features where NaN goes left (see _codes)
+    rank: np.ndarray  # (I,) position of the threshold among its feature's cuts (see _bins)
     zero_nodes: tuple[int, ...]  # nodes of missing type Zero
     depth: np.ndarray  # (I,) depth of each internal node (the root is 0)
     preorder: tuple[int, ...]  # internal nodes, each after its parent
@@ -200,6 +201,7 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
             default_left=np.zeros(0, dtype=bool),
             missing_type=none,
             filled_row=none,
+            rank=none,
             zero_nodes=(),
             depth=none,
             preorder=(),
@@ -267,6 +269,7 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         stack.append((int(right[node]), [*path, (node, False, count(int(right[node])) / parent)]))
         stack.append((int(left[node]), [*path, (node, True, count(int(left[node])) / parent)]))
     done = [built for built in leaves if built is not None]
+    none_yet = np.zeros(len(feature), dtype=np.int64)  # TreeShap sets it (cuts of all trees)
     width = max(len(built.features) for built in done)
     leaf_masks = np.zeros((n_leaves, width), dtype=np.int64)
     leaf_z = np.ones((n_leaves, width))
@@ -291,6 +294,7 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         default_left=default_left,
         missing_type=missing_type,
         filled_row=feature + n_features * nan_left,
+        rank=none_yet,
         zero_nodes=tuple(int(n) for n in np.flatnonzero(missing_type == _MISSING_ZERO)),
         depth=depth,
         preorder=tuple(preorder),
@@ -406,7 +410,29 @@ class TreeShap:
         if "average_output" in header:
             raise Unsupported("averaged output")
         self.n_features = int(header["max_feature_idx"]) + 1
-        self.trees = tuple(_tree(block, self.n_features) for block in blocks)
+        trees = [_tree(block, self.n_features) for block in blocks]
+        # Each feature's distinct thresholds over all trees: ``x <= cut[k]`` exactly when
+        # ``searchsorted(cut, x) <= k``, so a block's values become small integers once and
+        # every split compares 2-byte ranks instead of 8-byte values.
+        pairs = [(t.feature, t.threshold) for t in trees]
+        all_features = np.concatenate([f for f, _ in pairs]) if pairs else np.zeros(0, int)
+        all_thresholds = np.concatenate([t for _, t in pairs]) if pairs else np.zeros(0)
+        self._cuts = [np.unique(all_thresholds[all_features == f]) for f in range(self.n_features)]
+        widest = max((len(c) for c in self._cuts), default=0)
+        self._rank_dtype = np.int16 if widest < np.iinfo(np.int16).max else np.int32
+        self.trees = tuple(
+            replace(
+                t,
+                rank=np.array(
+                    [
+                        np.searchsorted(self._cuts[f], v)
+                        for f, v in zip(t.feature, t.threshold, strict=True)
+                    ],
+                    dtype=self._rank_dtype,
+                ),
+            )
+            for t in trees
+        )
         self.expected_value = 0.0
         for tree in self.trees:
             self.expected_value += tree.expected_value
@@ -453,17 +479,15 @@ class TreeShap:
         """Contributions of one block of rows, transposed: (n_features + 1, rows)."""
         rows = len(X)
         # LightGBM's dense-row reader keeps only |x| > kZeroThreshold (or NaN): the rest is 0.
-        values = np.where(np.abs(X) <= ZERO_THRESHOLD, 0.0, X).T
-        nan = np.isnan(values)
-        # NaN <= t is false for every t; -inf <= t is true for every t (a threshold can be inf).
-        filled = np.concatenate([values, np.where(nan, -np.inf, values)])
+        values = np.where(np.abs(X) <= ZERO_THRESHOLD, 0.0, X).T.copy()
+        ranks = self._ranks(values)
         out = np.zeros((self.n_features + 1, rows))
         out[self.n_features] = self.expected_value
         lookup = np.zeros(1 << self._table_bits, dtype=np.intp)
         for tree in self.trees:
             if not tree.leaves:
                 continue
-            codes = self._codes(tree, filled)
+            codes = self._codes(tree, ranks, values)
             distinct: list[np.ndarray] = []
             inverse: list[np.ndarray] = []
             for unit in tree.units:
@@ -486,18 +510,27 @@ class TreeShap:
                     out[feature] += row
         return out
 
-    @staticmethod
-    def _codes(tree: _Tree, filled: np.ndarray) -> list[np.ndarray]:
-        """Each leaf's code of each row (decisions as LightGBM's NumericalDecision).
+    def _ranks(self, values: np.ndarray) -> np.ndarray:
+        """Each value's rank among its feature's cuts, twice: (2 * n_features, rows).
 
-        ``filled`` holds the block's values twice, NaN kept (never ``<=``) then read as -inf
-        (always ``<=``): a split reads the copy where NaN goes its way, so one comparison
-        decides every row.
+        ``searchsorted`` puts NaN after every cut (never ``<=`` a threshold, an inf one
+        included); the second copy puts it at -1 (always ``<=``). A split reads the copy where
+        NaN goes its way, so one comparison decides every row.
         """
-        went_left = filled[tree.filled_row] <= tree.threshold[:, None]
+        ranks = np.zeros((2 * self.n_features, values.shape[1]), dtype=self._rank_dtype)
+        for f, cuts in enumerate(self._cuts):
+            if len(cuts):
+                ranks[f] = np.searchsorted(cuts, values[f])
+                ranks[self.n_features + f] = np.where(np.isnan(values[f]), -1, ranks[f])
+        return ranks
+
+    @staticmethod
+    def _codes(tree: _Tree, ranks: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
+        """Each leaf's code of each row (decisions as LightGBM's NumericalDecision)."""
+        went_left = ranks[tree.filled_row] <= tree.rank[:, None]
         for node in tree.zero_nodes:
-            # Missing type Zero: zero (and NaN, already filled) takes the default direction.
-            zero = filled[tree.feature[node]] == 0.0
+            # Missing type Zero: zero (and NaN, already in its rank) takes the default direction.
+            zero = values[tree.feature[node]] == 0.0
             went_left[node] = np.where(zero, tree.default_left[node], went_left[node])
         # Bit ``depth`` where the row goes left (resp. right) at the split.
         bit = (1 << tree.depth)[:, None]

@@ -72,7 +72,6 @@ _MISSING_NONE, _MISSING_ZERO, _MISSING_NAN = 0, 1, 2
 #: a table of 2^depth counts.
 _MAX_TABLE_BITS = 20
 
-
 #: Rows a thread must have to be worth starting (see TreeShap.contributions).
 _ROWS_PER_THREAD = 10_000
 
@@ -129,8 +128,8 @@ class _Tree:
     threshold: np.ndarray  # (I,)
     default_left: np.ndarray  # (I,) bool
     missing_type: np.ndarray  # (I,) 0 None, 1 Zero, 2 NaN
-    filled_row: np.ndarray  # (I,) feature, + n_features where NaN goes left (see _codes)
-    rank: np.ndarray  # (I,) position of the threshold among its feature's cuts (see _bins)
+    rank_row: np.ndarray  # (I,) feature, + n_features where NaN goes left (see _ranks)
+    rank: np.ndarray  # (I,) position of the threshold among its feature's cuts (see _ranks)
     zero_nodes: tuple[int, ...]  # nodes of missing type Zero
     depth: np.ndarray  # (I,) depth of each internal node (the root is 0)
     preorder: tuple[int, ...]  # internal nodes, each after its parent
@@ -200,7 +199,7 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
             threshold=np.zeros(0),
             default_left=np.zeros(0, dtype=bool),
             missing_type=none,
-            filled_row=none,
+            rank_row=none,
             rank=none,
             zero_nodes=(),
             depth=none,
@@ -293,7 +292,7 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
         threshold=threshold,
         default_left=default_left,
         missing_type=missing_type,
-        filled_row=feature + n_features * nan_left,
+        rank_row=feature + n_features * nan_left,
         rank=none_yet,
         zero_nodes=tuple(int(n) for n in np.flatnonzero(missing_type == _MISSING_ZERO)),
         depth=depth,
@@ -527,7 +526,7 @@ class TreeShap:
     @staticmethod
     def _codes(tree: _Tree, ranks: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
         """Each leaf's code of each row (decisions as LightGBM's NumericalDecision)."""
-        went_left = ranks[tree.filled_row] <= tree.rank[:, None]
+        went_left = ranks[tree.rank_row] <= tree.rank[:, None]
         for node in tree.zero_nodes:
             # Missing type Zero: zero (and NaN, already in its rank) takes the default direction.
             zero = values[tree.feature[node]] == 0.0

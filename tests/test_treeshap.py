@@ -364,3 +364,49 @@ def test_score_of_the_2k_sample_gives_the_same_reasons(monkeypatch: pytest.Monke
     assert model._treeshap() is not None
     assert (lightgbm["reasons"] != "").sum() > 50  # enough flagged links to mean something
     pd.testing.assert_frame_equal(ours, lightgbm)
+
+
+def chain_text(splits: int) -> str:
+    """A model text of one chain tree ``splits`` deep on feature 0 (leaf i hangs left of node i)."""
+    internal = range(splits)
+    fields = {
+        "num_leaves": str(splits + 1),
+        "num_cat": "0",
+        "split_feature": " ".join("0" for _ in internal),
+        "threshold": " ".join(str(float(i)) for i in internal),
+        "decision_type": " ".join("2" for _ in internal),
+        "left_child": " ".join(str(~i) for i in internal),
+        "right_child": " ".join(str(i + 1 if i < splits - 1 else ~splits) for i in internal),
+        "leaf_value": " ".join(str(0.1 * i) for i in range(splits + 1)),
+        "leaf_count": " ".join("10" for _ in range(splits + 1)),
+        "internal_count": " ".join(str(10 * (splits + 1 - i)) for i in internal),
+        "is_linear": "0",
+        "shrinkage": "1",
+    }
+    tree = "\n".join(f"{k}={v}" for k, v in fields.items())
+    header = [
+        "tree",
+        "version=v4",
+        "num_class=1",
+        "num_tree_per_iteration=1",
+        "label_index=0",
+        "max_feature_idx=0",
+        "objective=regression",
+        "feature_names=f0",
+        f"feature_infos=[-1:{splits + 1}]",
+    ]
+    return "\n".join(header) + f"\n\nTree=0\n{tree}\n\nend of trees\n"
+
+
+def test_a_leaf_deeper_than_an_int64_code_is_unsupported() -> None:
+    TreeShap(chain_text(62))  # 62 splits: a code still fits
+    with pytest.raises(Unsupported):
+        TreeShap(chain_text(63))
+
+
+def test_a_hand_written_chain_tree_matches_lightgbm() -> None:
+    """The parser reads LightGBM's text format, checked on a model LightGBM itself loads."""
+    booster = lgb.Booster(model_str=chain_text(12))
+    X = np.c_[np.linspace(-1.0, 13.0, 57)]
+    X[::9] = np.nan
+    assert_same(booster, X)

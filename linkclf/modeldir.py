@@ -108,6 +108,7 @@ def _field(path: Path, obj: dict[str, Any], name: str, kind: str, *, required: b
         and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value),
         "dict": isinstance(value, dict),
         "str|null": value is None or isinstance(value, str),
+        "int|null": value is None or (isinstance(value, int) and not isinstance(value, bool)),
         "list[str]|null": value is None
         or (isinstance(value, list) and all(isinstance(v, str) for v in value)),
     }[kind]
@@ -122,6 +123,17 @@ def _check_embedder(path: Path, name: str) -> None:
         dim = base.split("-", 1)[1]
         if not dim.isdigit() or not 1 <= int(dim) <= MAX_DIM:
             raise _error(path, f"field 'embedder' hashing-N with N in 1..{MAX_DIM}", _short(name))
+
+
+#: The JSON type of each hyperparameter a model.json records (the constructor's argument types).
+HYPERPARAMETER_KINDS = {
+    "params": "dict",
+    "num_boost_round": "int",
+    "early_stopping_rounds": "int|null",
+    "exclude_families": "list[str]",
+    "threshold_beta": "number",
+    "exclude_features": "list[str]",
+}
 
 
 def validate_meta(root: Path) -> dict[str, Any]:
@@ -163,6 +175,12 @@ def validate_meta(root: Path) -> dict[str, Any]:
             for key in ("seed", "valid_size", "test_size"):
                 _field(path, split, key, "number")
     _field(path, meta, "config", "dict", required=False)
+    hyper = _field(path, meta, "hyperparameters", "dict", required=False)
+    if hyper is not None:
+        # LinkClassifier's constructor arguments, as LinkClassifier.hyperparameters writes them
+        # (unknown names are refused by LinkClassifier.load, which knows the list).
+        for name, kind in HYPERPARAMETER_KINDS.items():
+            _field(path, hyper, name, kind, required=False)
     checksums = _field(path, meta, "checksums", "dict", required=False)
     if checksums is not None:
         for name, digest in checksums.items():

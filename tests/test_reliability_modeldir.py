@@ -121,6 +121,16 @@ TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
         lambda r: _json(r / "model.json", _set("calibrator", {"x": [0, 1], "y": [0.9, 0.1]})),
         "monotone",
     ),
+    "hyperparameters a number": (
+        lambda r: _json(r / "model.json", _set("hyperparameters", 0.5)),
+        "hyperparameters",
+    ),
+    "num_boost_round a string": (
+        lambda r: _json(
+            r / "model.json", lambda d: d["hyperparameters"].__setitem__("num_boost_round", "9")
+        ),
+        "num_boost_round",
+    ),
     "features.json wrong type": (
         lambda r: _json(r / "features" / "features.json", _set("n_components", "16")),
         "n_components",

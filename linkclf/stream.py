@@ -252,14 +252,20 @@ def _ordered_batches(paths: list[Path], batch_rows: int) -> Iterator[pd.DataFram
             source.close()
 
 
+#: The smallest batch of a scored bucket (see merge_rows_per_bucket).
+MERGE_MIN_ROWS = 512
+
+
 def merge_rows_per_bucket(chunk_rows: int, buckets: int) -> int:
     """Rows each scored bucket holds at a time in the ordered merge (and its batch size on disk).
 
     A merge round can emit up to two batches per bucket, so a quarter of ``chunk_rows`` spread
     over the buckets keeps a round near ``chunk_rows / 2`` rows (a 1M-link export: rounds of at
-    most 10.5k rows instead of 60k; 14 s more writing, in exchange for a flat write phase).
+    most 10.5k rows instead of 60k; 14 s more writing, in exchange for a flat write phase). At
+    least 512 rows: with 99 buckets (5M links) 126-row batches made every round a few hundred
+    rows and the write phase took 907 s; 512 rows of 99 buckets hold ~100 MB.
     """
-    return max(64, chunk_rows // (4 * max(buckets, 1)))
+    return max(MERGE_MIN_ROWS, chunk_rows // (4 * max(buckets, 1)))
 
 
 def _per_file(target: str | None | Sequence[str | None], n: int) -> list[str | None]:

@@ -33,6 +33,15 @@ def _in_memory(model: LinkClassifier, paths: list[str], out: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.fixture(autouse=True)
+def small_merge_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scored buckets in batches of a few rows, so that these small exports take many merge
+    rounds (the shipped floor of 512 rows would hold each bucket in one batch)."""
+    import linkclf.stream
+
+    monkeypatch.setattr(linkclf.stream, "MERGE_MIN_ROWS", 8)
+
+
 def test_streamed_file_is_the_in_memory_file(
     fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
 ) -> None:

@@ -65,3 +65,10 @@ class ConfigError(LinkclfError):
     """A training config or option is invalid."""
 
     code = "E400"
+
+
+class ResourceError(LinkclfError):
+    """The machine could not give what a run needed (a scoring process was killed, e.g. out of
+    memory)."""
+
+    code = "E500"

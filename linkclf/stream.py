@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from linkclf.errors import InputError
+from linkclf.errors import InputError, LinkclfError, ResourceError
 from linkclf.io import temp_prefix
 from linkclf.model import LinkClassifier
 from linkclf.pipeline import Progress, assemble, present_canonical, score_rows
@@ -538,16 +538,24 @@ def _score_bucket(
     return bucket, (path, len(links), int(scores["flag"].astype(int).sum()), present)
 
 
-#: The model of a scoring process (loaded once per process by :func:`_load_process_model`).
-_PROCESS_MODEL: LinkClassifier | None = None
+#: The model of a scoring process (loaded once per process by :func:`_load_process_model`), or
+#: the error that loading it raised.
+_PROCESS_MODEL: LinkClassifier | LinkclfError | None = None
 
 
 def _load_process_model(model_dir: str) -> None:
     global _PROCESS_MODEL
-    _PROCESS_MODEL = LinkClassifier.load(model_dir)
+    try:
+        _PROCESS_MODEL = LinkClassifier.load(model_dir)
+    except LinkclfError as exc:
+        # Raised by the first job instead: an initializer's exception would print a traceback
+        # in the process and leave the parent only "the pool is broken".
+        _PROCESS_MODEL = exc
 
 
 def _score_bucket_in_process(*job: object) -> tuple[int, BucketResult]:
+    if isinstance(_PROCESS_MODEL, LinkclfError):
+        raise _PROCESS_MODEL
     assert _PROCESS_MODEL is not None, "initializer _load_process_model did not run"
     return _score_bucket(_PROCESS_MODEL, *job)  # type: ignore[arg-type]
 
@@ -569,6 +577,7 @@ def _score_in_processes(
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     saved = {name: os.environ.get(name) for name in _ONE_THREAD}
     os.environ.update({name: "1" for name in _ONE_THREAD})
@@ -581,7 +590,15 @@ def _score_in_processes(
         ) as pool:
             futures = [pool.submit(_score_bucket_in_process, *job) for job in jobs]
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    raise ResourceError(
+                        expected=f"{workers} scoring processes to finish their buckets",
+                        found="one that ended before it was done (killed, most often for lack "
+                        "of memory: each holds ~650 MB)",
+                        fix="score again with --workers 1",
+                    ) from None
     finally:
         for name, value in saved.items():
             if value is None:

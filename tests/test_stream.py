@@ -172,3 +172,54 @@ def test_the_embedding_projection_of_a_row_does_not_depend_on_its_batch() -> Non
     whole = _project(rows, components)
     for start, stop in ((0, 777), (5_000, 5_001), (13_000, 20_000)):
         assert np.array_equal(_project(rows[start:stop], components), whole[start:stop])
+
+
+def _killed(*job: object) -> None:
+    """A scoring process that dies as the system's out-of-memory killer would end it."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _two_process_run(fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path) -> dict:
+    model, links = fitted
+    model.save(tmp_path / "m", metrics={}, card="", extra={})
+    export = tmp_path / "export.csv"
+    write_csv_atomic(links, export, for_spreadsheet=False)
+    return {
+        "model": LinkClassifier.load(tmp_path / "m"),
+        "paths": [str(export)],
+        "output": tmp_path / "out.csv",
+        "buckets": 4,
+        "workers": 2,
+        "model_dir": tmp_path / "m",
+    }
+
+
+def test_a_killed_scoring_process_is_one_line_and_no_output(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkclf.stream
+    from linkclf.errors import ResourceError
+
+    run = _two_process_run(fitted, tmp_path)
+    # The job function is sent to the processes by name: this module's _killed runs there.
+    monkeypatch.setattr(linkclf.stream, "_score_bucket_in_process", _killed)
+    with pytest.raises(ResourceError, match="--workers 1") as caught:
+        score_files(**run)
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "out.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_model_a_scoring_process_cannot_load_is_the_loading_error(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    from linkclf.errors import ModelError
+
+    run = _two_process_run(fitted, tmp_path)
+    (tmp_path / "m" / "model.json").write_text("{nope")  # after the parent loaded it
+    with pytest.raises(ModelError, match="model.json"):
+        score_files(**run)
+    assert not (tmp_path / "out.csv").exists()

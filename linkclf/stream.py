@@ -11,8 +11,9 @@ together on disk:
 2. **score**: bucket by bucket, the rows are read back (several exports merged exactly as
    ``read_exports`` does: a link's rows all share its target site, so its bucket), scored in
    batches of whole profiles (``pipeline.score_rows``) and written to a scored bucket file.
-3. **write**: the scored buckets are merged back into input order by row position (a k-way
-   merge over small batches) and appended to the scored CSV (``scored.write_scored_parts``:
+3. **write**: the scored buckets are merged back into input order by row position (their
+   positions are read first, so each output batch is the next rows of every bucket) and
+   appended to the scored CSV (``scored.write_scored_parts``:
    one atomic file, formulas neutralised).
 
 Peak memory is one bucket plus one scoring batch plus ``B`` small merge buffers: it depends on

@@ -92,13 +92,14 @@ def _fill_reasons(
     if not owed:
         return
     positions = np.concatenate([part[0] for part in owed])
-    X = pd.concat([part[1] for part in owed])
-    links = pd.concat([part[2] for part in owed])
     qualified = np.concatenate([part[3] for part in owed])
-    # Reasons explain a score at or above the threshold; for a natural link they would read as
-    # accusations. TreeSHAP is the costliest step of scoring: these rows only.
-    phrases = top_reasons(model.contributions(X), X, links) if explain else [[]] * len(X)
-    texts = np.asarray(["; ".join(r) for r in phrases], dtype=object)
+    texts = np.full(len(positions), "", dtype=object)
+    if explain:
+        # Reasons explain a score at or above the threshold; for a natural link they would
+        # read as accusations. TreeSHAP is the costliest step of scoring: these rows only.
+        X = pd.concat([part[1] for part in owed])
+        links = pd.concat([part[2] for part in owed])
+        texts[:] = ["; ".join(r) for r in top_reasons(model.contributions(X), X, links)]
     if qualified.any():
         # A rel-qualified link at or above the threshold is not flagged: its reasons say why
         # first, then what the model saw.

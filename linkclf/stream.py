@@ -447,7 +447,7 @@ class StreamRun:
         start = time.perf_counter()
         summary, folder = self.summary, self.folder
         workers = max(min(self.workers or auto_workers(summary.rows_read), summary.buckets), 1)
-        if self.model_dir is None:
+        if self.model_dir is None:  # the processes load the model from its directory
             workers = 1
         # Each process scores batches of chunk_rows / workers links, so that the processes
         # together hold about what one process holds (the scores do not depend on the batch).
@@ -457,7 +457,8 @@ class StreamRun:
             (folder, b, len(self.paths), batch_rows, merge_rows, self.reasons)
             for b in range(summary.buckets)
         ]
-        if workers > 1 and self.model_dir is not None:
+        if workers > 1:
+            assert self.model_dir is not None
             summary.workers = workers
             done = _score_in_processes(self.model_dir, jobs, workers)
         else:

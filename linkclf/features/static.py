@@ -178,16 +178,14 @@ class StaticEmbedder:
             (weight[row_of], codes, indptr), shape=(len(texts), len(distinct))
         )
         out = np.asarray(occurs @ word_sums).astype(np.float32)
-        if long.any():
-            _, table = self._load()
-            for i in np.flatnonzero(long):
-                total, count = self._truncated_sum(texts[i], table)
-                out[i] = total / count
+        for i in np.flatnonzero(long):
+            total, count = self._truncated_sum(texts[i])
+            out[i] = total / count
         return out
 
-    def _truncated_sum(self, text: str, table: np.ndarray) -> tuple[np.ndarray, int]:
+    def _truncated_sum(self, text: str) -> tuple[np.ndarray, int]:
         """Token sum and count of one text as the tokenizer truncates it (rare: long texts)."""
-        tokenizer, _ = self._load()
+        tokenizer, table = self._load()
         ids = tokenizer.encode(text, add_special_tokens=False).ids
         return self._table64(table)[ids].sum(axis=0), len(ids)
 

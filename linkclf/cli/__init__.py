@@ -4,6 +4,11 @@ The only package that imports typer, prints to the terminal or exits. Each comma
 own module with a ``command`` function; they are registered here, in README order, each with
 the conventions every command shares (:class:`_Command`): ``-h``, ``-q``/``-v``, click-style
 metavars (``PATH``, ``TEXT``), help text rewrapped to the terminal.
+
+``app`` (``from linkclf.cli import app``) has every command. The console entry :func:`main`
+registers only the command it runs, when it is named first: importing every command module
+(disavow, report, review, ...) cost about 0.15 s of the start-up of ``linkclf score`` (issue 11)
+for commands the process never runs. The command's options and help are the same either way.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from linkclf.cli import progress
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-app = typer.Typer(
+_app = typer.Typer(
     name="linkclf",
     help="Tell natural backlinks from manipulative ones, and write disavow candidates.",
     no_args_is_help=True,
@@ -125,10 +130,29 @@ class _Command(TyperCommand):
                 param.display_type_rich = lambda ctx: None  # type: ignore[attr-defined]
 
 
-def _register() -> None:
+#: Commands already added to ``_app`` (a command is added once, in COMMANDS order).
+_registered: set[str] = set()
+
+
+def _register(only: str | None = None) -> typer.Typer:
+    """Add the commands to the typer app, every one (``only`` None) or the one named."""
     for name, module in COMMANDS:
+        if name in _registered or (only is not None and name != only):
+            continue
         mod = importlib.import_module(f"linkclf.cli.{module}")
-        app.command(name, help=mod.command.__doc__, cls=_Command)(_with_verbosity(mod.command))
+        _app.command(name, help=mod.command.__doc__, cls=_Command)(_with_verbosity(mod.command))
+        _registered.add(name)
+    # README order also when one command was registered before the others.
+    order = [name for name, _ in COMMANDS]
+    _app.registered_commands.sort(key=lambda info: order.index(str(info.name)))
+    return _app
+
+
+def __getattr__(name: str) -> Any:
+    """``linkclf.cli.app``: the app with every command (registered on first use)."""
+    if name == "app":
+        return _register()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _show_version(value: bool) -> None:
@@ -137,7 +161,7 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_app.callback()
 def _root(
     version: bool = typer.Option(
         False,
@@ -160,17 +184,19 @@ def _root(
     )
 
 
-_register()
-
-
 def main() -> None:
     """Console-script entry point."""
     import sys
 
-    if sys.argv[1:2] == ["score"]:
+    named = sys.argv[1] if len(sys.argv) > 1 else None
+    # Only the command named first, when it is one (``linkclf score ...``); anything else
+    # (``linkclf``, ``-h``, ``--version``, a typo) gets every command, for the full help and
+    # click's "No such command" with its suggestions.
+    _register(named if named in dict(COMMANDS) else None)
+    if named == "score":
         # A process that only scores: lightgbm's Booster without scikit-learn (2 s of
         # imports, most of the start-up on a small export; see linkclf.estimator).
         from linkclf.estimator import import_lightgbm_without_sklearn
 
         import_lightgbm_without_sklearn()
-    app(prog_name="linkclf")
+    _app(prog_name="linkclf")

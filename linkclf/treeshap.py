@@ -54,6 +54,7 @@ The model is read from its text (``Booster.model_to_string``), never unpickled.
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -149,9 +150,21 @@ class _Tree:
 
 def quadrature(k: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights on [0, 1] that integrate every polynomial of degree
-    ``k - 1`` exactly (``k // 2 + 1`` nodes are exact up to degree ``k + 1``)."""
-    x, w = np.polynomial.legendre.leggauss(k // 2 + 1)
-    return (x + 1.0) / 2.0, w / 2.0
+    ``k - 1`` exactly (``k // 2 + 1`` nodes are exact up to degree ``k + 1``).
+
+    The arrays are shared between calls (read-only): NumPy's ``leggauss`` solves an eigenvalue
+    problem, and a model's trees have a handful of distinct widths.
+    """
+    return _quadrature(k // 2 + 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _quadrature(points: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.legendre.leggauss(points)
+    nodes, weights = (x + 1.0) / 2.0, w / 2.0
+    nodes.flags.writeable = False
+    weights.flags.writeable = False
+    return nodes, weights
 
 
 def _parse_blocks(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -222,51 +235,65 @@ def _tree(block: dict[str, str], n_features: int) -> _Tree:
     left, right = _ints(block, "left_child"), _ints(block, "right_child")
     leaf_count = _floats(block, "leaf_count")
     internal_count = _floats(block, "internal_count")
+    # The walk below runs once per node and leaf of every tree at each model load: plain
+    # Python lists and floats, no NumPy call per node (the arrays are built once per tree).
+    feature_of = feature.tolist()
+    left_of, right_of = left.tolist(), right.tolist()
+    leaf_counts, internal_counts = leaf_count.tolist(), internal_count.tolist()
 
     def count(node: int) -> float:
-        return float(leaf_count[~node] if node < 0 else internal_count[node])
+        return float(leaf_counts[~node] if node < 0 else internal_counts[node])
 
     depth = np.zeros(len(feature), dtype=np.int64)
+    depth_of: list[int] = [0] * len(feature)
     preorder: list[int] = []
     leaves: list[_Leaf | None] = [None] * n_leaves
-    # Depth-first walk; a path is a list of (node, goes_left, cover ratio).
-    stack: list[tuple[int, list[tuple[int, bool, float]]]] = [(0, [])]
+    # Depth-first walk. ``path[d]`` is the (split, cover ratio) of depth d on the way to the
+    # node being visited: a node at depth d overwrites entry d - 1, and every node visited
+    # between its ancestors' visits and its own is deeper, so entries < d - 1 are still its
+    # ancestors'.
+    path: list[tuple[int, float]] = []
+    stack: list[tuple[int, int, int, float]] = [(0, 0, -1, 1.0)]  # node, depth, edge
     while stack:
-        node, path = stack.pop()
+        node, at, split_above, ratio_above = stack.pop()
+        if at:
+            del path[at - 1 :]
+            path.append((split_above, ratio_above))
         if node < 0:
-            if len(path) > _MAX_CODE_BITS:
-                raise Unsupported(f"a leaf {len(path)} splits deep")
+            if at > _MAX_CODE_BITS:
+                raise Unsupported(f"a leaf {at} splits deep")
             leaf = ~node
             features: list[int] = []
             z: list[float] = []
-            bit_feature = []
-            for split, _goes_left, ratio in path:
-                f = int(feature[split])
-                if f in features:
-                    z[features.index(f)] *= ratio
-                else:
+            masks: list[int] = []
+            bit_feature: list[int] = []
+            position: dict[int, int] = {}
+            for d, (split, ratio) in enumerate(path):
+                f = feature_of[split]
+                i = position.get(f)
+                if i is None:
+                    i = position[f] = len(features)
                     features.append(f)
                     z.append(ratio)
-                bit_feature.append(features.index(f))
+                    masks.append(1 << d)
+                else:
+                    z[i] *= ratio
+                    masks[i] |= 1 << d
+                bit_feature.append(i)
             leaves[leaf] = _Leaf(
                 value=float(values[leaf]),
                 features=np.array(features, dtype=np.int64),
                 z=np.array(z),
                 bit_feature=np.array(bit_feature, dtype=np.int64),
-                masks=np.array(
-                    [
-                        sum(1 << d for d, i in enumerate(bit_feature) if i == j)
-                        for j in range(len(features))
-                    ],
-                    dtype=np.int64,
-                ),
+                masks=np.array(masks, dtype=np.int64),
             )
             continue
         parent = count(node)
-        depth[node] = len(path)
+        depth_of[node] = at
         preorder.append(node)
-        stack.append((int(right[node]), [*path, (node, False, count(int(right[node])) / parent)]))
-        stack.append((int(left[node]), [*path, (node, True, count(int(left[node])) / parent)]))
+        stack.append((right_of[node], at + 1, node, count(right_of[node]) / parent))
+        stack.append((left_of[node], at + 1, node, count(left_of[node]) / parent))
+    depth[:] = depth_of
     done = [built for built in leaves if built is not None]
     none_yet = np.zeros(len(feature), dtype=np.int64)  # TreeShap sets it (cuts of all trees)
     width = max(len(built.features) for built in done)
@@ -419,18 +446,17 @@ class TreeShap:
         self._cuts = [np.unique(all_thresholds[all_features == f]) for f in range(self.n_features)]
         widest = max((len(c) for c in self._cuts), default=0)
         self._rank_dtype = np.int16 if widest < np.iinfo(np.int16).max else np.int32
+        # Each split's rank among its feature's cuts: one searchsorted per feature over every
+        # tree's splits (the splits of all trees are concatenated in tree order above).
+        ranks = np.zeros(len(all_features), dtype=self._rank_dtype)
+        for f, cuts in enumerate(self._cuts):
+            at = np.flatnonzero(all_features == f)
+            if len(at):
+                ranks[at] = np.searchsorted(cuts, all_thresholds[at])
+        ends = np.cumsum([len(t.feature) for t in trees])
         self.trees = tuple(
-            replace(
-                t,
-                rank=np.array(
-                    [
-                        np.searchsorted(self._cuts[f], v)
-                        for f, v in zip(t.feature, t.threshold, strict=True)
-                    ],
-                    dtype=self._rank_dtype,
-                ),
-            )
-            for t in trees
+            replace(t, rank=part)
+            for t, part in zip(trees, np.split(ranks, ends[:-1]) if trees else [], strict=True)
         )
         self.expected_value = 0.0
         for tree in self.trees:

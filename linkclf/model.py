@@ -23,6 +23,7 @@ from linkclf.estimator import Estimator
 from linkclf.features import FeatureBuilder, catalogue
 from linkclf.schema import MANIPULATIVE_KINDS, SCHEMA_VERSION
 from linkclf.treeshap import TreeShap, Unsupported
+from linkclf.treeshap_cache import load_or_build
 
 MODEL_FORMAT = "linkclf-model/1"
 
@@ -313,12 +314,13 @@ class LinkClassifier(Estimator):
         return pd.DataFrame(contrib[:, :-1], columns=self.feature_columns_, index=X.index)
 
     def _treeshap(self) -> TreeShap | None:
-        """The booster's TreeShap, built once per booster; None when the trees have parts it
-        does not replicate (categorical splits, linear trees), which LightGBM then explains."""
+        """The booster's TreeShap, built once per booster (and kept in linkclf's cache between
+        processes, linkclf.treeshap_cache); None when the trees have parts it does not
+        replicate (categorical splits, linear trees), which LightGBM then explains."""
         cached = getattr(self, "_treeshap_cache", None)
         if cached is None or cached[0] is not self.booster_:
             try:
-                shap: TreeShap | None = TreeShap(self.booster_.model_to_string())
+                shap: TreeShap | None = load_or_build(self.booster_.model_to_string())
             except Unsupported:
                 shap = None
             cached = (self.booster_, shap)

@@ -58,6 +58,7 @@ import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -415,6 +416,96 @@ def tree_tables(tree: _Tree, distinct: list[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
+#: The arrays of :meth:`TreeShap.to_arrays`, their dtype kind and what their length counts.
+_ARRAYS: dict[str, tuple[str, str]] = {
+    "n_features": ("i", "one"),
+    "cuts": ("f", "cut"),
+    "cuts_len": ("i", "feature"),
+    "tree_expected": ("f", "tree"),
+    "tree_nodes": ("i", "tree"),
+    "tree_leaves": ("i", "tree"),
+    "tree_width": ("i", "tree"),
+    "tree_units": ("i", "tree"),
+    "feature": ("i", "node"),
+    "threshold": ("f", "node"),
+    "default_left": ("b", "node"),
+    "missing_type": ("i", "node"),
+    "rank_row": ("i", "node"),
+    "rank": ("i", "node"),
+    "depth": ("i", "node"),
+    "preorder": ("i", "node"),
+    "left": ("i", "node"),
+    "right": ("i", "node"),
+    "leaf_masks": ("i", "cell"),
+    "leaf_z": ("f", "cell"),
+    "leaf_value": ("f", "leaf"),
+    "leaf_k": ("i", "leaf"),
+    "leaf_d": ("i", "leaf"),
+    "leaf_features": ("i", "k"),
+    "leaf_bits": ("i", "d"),
+    "unit_leaf": ("i", "unit"),
+    "unit_pair": ("i", "unit"),
+    "unit_flip": ("i", "unit"),
+}
+
+
+def _checked_arrays(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``arrays`` when they fit together as :meth:`TreeShap.to_arrays` writes them; else
+    ValueError. Every index the explanation follows is checked to be in range, so a damaged
+    file is refused here rather than failing (or reading wrong values) later."""
+    missing = sorted(set(_ARRAYS) - set(arrays))
+    if missing:
+        raise ValueError(f"arrays missing: {', '.join(missing)}")
+    for name, (kind, _) in _ARRAYS.items():
+        if arrays[name].ndim != 1 or arrays[name].dtype.kind != kind:
+            raise ValueError(f"{name}: a 1-d array of kind {kind!r} expected")
+    a = arrays
+    counts = {
+        "one": 1,
+        "feature": int(a["n_features"][0]) if len(a["n_features"]) == 1 else -1,
+        "cut": int(a["cuts_len"].sum()),
+        "tree": len(a["tree_nodes"]),
+        "node": int(a["tree_nodes"].sum()),
+        "leaf": int(a["tree_leaves"].sum()),
+        "cell": int((a["tree_leaves"] * a["tree_width"]).sum()),
+        "unit": int(a["tree_units"].sum()),
+        "k": int(a["leaf_k"].sum()),
+        "d": int(a["leaf_d"].sum()),
+    }
+    for name, (_, counted) in _ARRAYS.items():
+        if len(a[name]) != counts[counted]:
+            raise ValueError(f"{name}: {len(a[name])} values, expected {counts[counted]}")
+    sizes = [a[n] for n in ("cuts_len", "tree_nodes", "tree_leaves", "tree_width", "tree_units")]
+    if any((s < 0).any() for s in sizes) or (a["leaf_k"] < 0).any() or (a["leaf_d"] < 0).any():
+        raise ValueError("a negative count")
+    n_features = counts["feature"]
+    tree_of_node = np.repeat(np.arange(counts["tree"]), a["tree_nodes"])
+    tree_of_unit = np.repeat(np.arange(counts["tree"]), a["tree_units"])
+    tree_of_leaf = np.repeat(np.arange(counts["tree"]), a["tree_leaves"])
+    nodes_in, leaves_in = a["tree_nodes"][tree_of_node], a["tree_leaves"][tree_of_node]
+    children = np.concatenate([a["left"], a["right"]])
+    child_nodes = np.concatenate([nodes_in, nodes_in])
+    child_leaves = np.concatenate([leaves_in, leaves_in])
+    unit_leaves = a["tree_leaves"][tree_of_unit]
+    in_range = [
+        (a["feature"] >= 0) & (a["feature"] < n_features),
+        (a["rank_row"] >= 0) & (a["rank_row"] < 2 * n_features),
+        (a["preorder"] >= 0) & (a["preorder"] < nodes_in),
+        (a["depth"] >= 0) & (a["depth"] <= _MAX_CODE_BITS),
+        (children < child_nodes) & (~children < child_leaves),
+        (a["leaf_features"] >= 0) & (a["leaf_features"] < n_features),
+        (a["leaf_bits"] >= 0) & (a["leaf_bits"] < np.repeat(a["leaf_k"], a["leaf_d"])),
+        (a["leaf_d"] <= _MAX_CODE_BITS) & (a["leaf_k"] <= a["tree_width"][tree_of_leaf]),
+        (a["unit_leaf"] >= 0) & (a["unit_leaf"] < unit_leaves),
+        (a["unit_pair"] >= -1) & (a["unit_pair"] < unit_leaves),
+        (a["unit_flip"] >= 0) & (a["unit_flip"] < (1 << _MAX_CODE_BITS)),
+        (a["missing_type"] >= 0) & (a["missing_type"] <= 3),
+    ]
+    if not all(ok.all() for ok in in_range):
+        raise ValueError("an index out of range")
+    return a
+
+
 class TreeShap:
     """Exact TreeSHAP of a LightGBM model (one tree per iteration, numerical splits).
 
@@ -458,11 +549,155 @@ class TreeShap:
             replace(t, rank=part)
             for t, part in zip(trees, np.split(ranks, ends[:-1]) if trees else [], strict=True)
         )
+        self._finish()
+
+    def _finish(self) -> None:
+        """What follows from the trees: the bias and the size of the code tables."""
         self.expected_value = 0.0
         for tree in self.trees:
             self.expected_value += tree.expected_value
         depths = [len(leaf.bit_feature) for tree in self.trees for leaf in tree.leaves]
         self._table_bits = min(max(depths, default=0), _MAX_TABLE_BITS)
+
+    # ------------------------------------------------------------ as flat arrays
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The built trees as flat NumPy arrays (no object arrays: ``np.savez`` stores them
+        and ``np.load(allow_pickle=False)`` reads them back); :meth:`from_arrays` inverts it.
+
+        Per-tree, per-node, per-leaf and per-unit arrays are concatenated in tree order, with
+        the counts per tree to cut them again. What is cheap to derive (missing-type Zero
+        nodes, quadrature, the bias, the rank dtype) is derived again, not stored.
+        """
+        trees = self.trees
+        leaves = [leaf for tree in trees for leaf in tree.leaves]
+
+        def cat(name: str, dtype: Any) -> np.ndarray:
+            parts = [np.asarray(getattr(t, name), dtype=dtype).ravel() for t in trees]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        units = [unit for tree in trees for unit in tree.units]
+        return {
+            "n_features": np.array([self.n_features], dtype=np.int64),
+            "cuts": np.concatenate(self._cuts) if self._cuts else np.zeros(0),
+            "cuts_len": np.array([len(c) for c in self._cuts], dtype=np.int64),
+            "tree_expected": np.array([t.expected_value for t in trees], dtype=np.float64),
+            "tree_nodes": np.array([len(t.feature) for t in trees], dtype=np.int64),
+            "tree_leaves": np.array([len(t.leaves) for t in trees], dtype=np.int64),
+            "tree_width": np.array([t.leaf_masks.shape[1] for t in trees], dtype=np.int64),
+            "tree_units": np.array([len(t.units) for t in trees], dtype=np.int64),
+            "feature": cat("feature", np.int64),
+            "threshold": cat("threshold", np.float64),
+            "default_left": cat("default_left", bool),
+            "missing_type": cat("missing_type", np.int64),
+            "rank_row": cat("rank_row", np.int64),
+            "rank": cat("rank", self._rank_dtype),
+            "depth": cat("depth", np.int64),
+            "preorder": cat("preorder", np.int64),
+            "left": cat("left", np.int64),
+            "right": cat("right", np.int64),
+            "leaf_masks": cat("leaf_masks", np.int64),
+            "leaf_z": cat("leaf_z", np.float64),
+            "leaf_value": cat("leaf_value", np.float64),
+            "leaf_k": np.array([len(leaf.features) for leaf in leaves], dtype=np.int64),
+            "leaf_d": np.array([len(leaf.bit_feature) for leaf in leaves], dtype=np.int64),
+            "leaf_features": np.concatenate([leaf.features for leaf in leaves])
+            if leaves
+            else np.zeros(0, dtype=np.int64),
+            "leaf_bits": np.concatenate([leaf.bit_feature for leaf in leaves])
+            if leaves
+            else np.zeros(0, dtype=np.int64),
+            "unit_leaf": np.array([u.leaf for u in units], dtype=np.int64),
+            "unit_pair": np.array(
+                [u.members[1][0] if len(u.members) > 1 else -1 for u in units], dtype=np.int64
+            ),
+            "unit_flip": np.array(
+                [u.members[1][1] if len(u.members) > 1 else 0 for u in units], dtype=np.int64
+            ),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> TreeShap:
+        """The TreeShap :meth:`to_arrays` wrote, the same arrays bit for bit.
+
+        Raises
+        ------
+        ValueError : arrays missing, of another dtype, or whose counts or indices do not fit
+            together (a damaged or foreign file: the caller builds from the model text).
+        """
+        a = _checked_arrays(arrays)
+        self = cls.__new__(cls)
+        self.n_features = int(a["n_features"][0])
+        self._cuts = np.split(a["cuts"], np.cumsum(a["cuts_len"])[:-1])
+        widest = max((len(c) for c in self._cuts), default=0)
+        self._rank_dtype = np.int16 if widest < np.iinfo(np.int16).max else np.int32
+        if a["rank"].dtype != self._rank_dtype:
+            raise ValueError(f"ranks of dtype {a['rank'].dtype}, expected {self._rank_dtype}")
+        node_end = np.cumsum(a["tree_nodes"]).tolist()
+        leaf_end = np.cumsum(a["tree_leaves"]).tolist()
+        unit_end = np.cumsum(a["tree_units"]).tolist()
+        cell_end = np.cumsum(a["tree_leaves"] * a["tree_width"]).tolist()
+        k_end = np.cumsum(a["leaf_k"]).tolist()
+        d_end = np.cumsum(a["leaf_d"]).tolist()
+        leaf_k, leaf_d = a["leaf_k"].tolist(), a["leaf_d"].tolist()
+        unit_leaf, unit_pair = a["unit_leaf"].tolist(), a["unit_pair"].tolist()
+        unit_flip = a["unit_flip"].tolist()
+        trees: list[_Tree] = []
+        n0 = l0 = u0 = c0 = 0
+        for t in range(len(a["tree_nodes"])):
+            n1, l1, u1, c1 = node_end[t], leaf_end[t], unit_end[t], cell_end[t]
+            width = int(a["tree_width"][t])
+            values = a["leaf_value"][l0:l1]
+            masks = a["leaf_masks"][c0:c1].reshape(l1 - l0, width)
+            z = a["leaf_z"][c0:c1].reshape(l1 - l0, width)
+            leaves = tuple(
+                _Leaf(
+                    value=float(values[i]),
+                    features=a["leaf_features"][k_end[l0 + i] - leaf_k[l0 + i] : k_end[l0 + i]],
+                    z=z[i, : leaf_k[l0 + i]],
+                    bit_feature=a["leaf_bits"][d_end[l0 + i] - leaf_d[l0 + i] : d_end[l0 + i]],
+                    masks=masks[i, : leaf_k[l0 + i]],
+                )
+                for i in range(l1 - l0)
+            )
+            units = tuple(
+                _Unit(
+                    unit_leaf[u],
+                    ((unit_leaf[u], 0),)
+                    if unit_pair[u] < 0
+                    else ((unit_leaf[u], 0), (unit_pair[u], unit_flip[u])),
+                    leaves[unit_leaf[u]].features,
+                )
+                for u in range(u0, u1)
+            )
+            missing_type = a["missing_type"][n0:n1]
+            nodes, weights = quadrature(width) if leaves else (np.zeros(0), np.zeros(0))
+            trees.append(
+                _Tree(
+                    expected_value=a["tree_expected"][t],
+                    feature=a["feature"][n0:n1],
+                    threshold=a["threshold"][n0:n1],
+                    default_left=a["default_left"][n0:n1],
+                    missing_type=missing_type,
+                    rank_row=a["rank_row"][n0:n1],
+                    rank=a["rank"][n0:n1],
+                    zero_nodes=tuple(int(n) for n in np.flatnonzero(missing_type == _MISSING_ZERO)),
+                    depth=a["depth"][n0:n1],
+                    preorder=tuple(a["preorder"][n0:n1].tolist()),
+                    left=a["left"][n0:n1],
+                    right=a["right"][n0:n1],
+                    leaves=leaves,
+                    units=units,
+                    leaf_masks=masks,
+                    leaf_z=z,
+                    leaf_value=values,
+                    nodes=nodes,
+                    node_weights=weights,
+                )
+            )
+            n0, l0, u0, c0 = n1, l1, u1, c1
+        self.trees = tuple(trees)
+        self._finish()
+        return self
 
     def contributions(
         self, X: np.ndarray, block_rows: int = 32_768, threads: int | None = None

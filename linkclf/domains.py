@@ -3,7 +3,8 @@
 Features, grouped splits and disavow lines all need the same answer, so they all ask here.
 The Public Suffix List comes from the snapshot bundled in the ``tldextract`` wheel and is read
 offline (no download at run time), private suffixes included: ``x.blogspot.com`` is its own
-registrable domain, never ``blogspot.com``.
+registrable domain, never ``blogspot.com``. linkclf.psl reads it with tldextract's rules
+without importing tldextract (and ``requests`` with it) on every start.
 """
 
 from __future__ import annotations
@@ -14,12 +15,8 @@ from urllib.parse import urlsplit
 import idna
 import numpy as np
 import pandas as pd
-import tldextract
 
-# suffix_list_urls=() keeps tldextract on its bundled snapshot; cache_dir=None: never write.
-_EXTRACT = tldextract.TLDExtract(
-    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-)
+from linkclf import psl
 
 
 def hostname(url: str) -> str:
@@ -67,17 +64,17 @@ def registrable_domain(host_or_url: str) -> str:
     host = to_ascii(host.strip().lower().rstrip("."))
     if not host:
         return ""
-    parts = _EXTRACT(host)
-    if not parts.suffix:  # IP address or unknown TLD: the host is the best answer we have
+    label, public = psl.split(host)
+    if not public:  # IP address or unknown TLD: the host is the best answer we have
         return host
-    if not parts.domain:
+    if not label:
         return host
-    return f"{parts.domain}.{parts.suffix}"
+    return f"{label}.{public}"
 
 
 def suffix(host: str) -> str:
     """Public suffix of a host (``co.uk``, ``blogspot.com``), "" if none."""
-    return _EXTRACT(to_ascii(host)).suffix
+    return psl.split(to_ascii(host))[1]
 
 
 def tld(host: str) -> str:

@@ -23,11 +23,12 @@ MAX_PREAMBLE = 30
 PROBE_ROWS = 50
 
 _URL = re.compile(r"(?i)^\s*https?://[^\s/]+")
+# The next two are only needed to explain a refused file, and compiling a case-insensitive
+# class over the whole BMP costs ~30 ms each: kept as text, compiled by re on first use (and
+# cached by re), not at every start of `linkclf score` (issue 11).
 # Disavow lines as real files write them: "domain: x.com", "Domain:x.com", bare hosts, URLs.
-_DISAVOW_LINE = re.compile(
-    r"(?i)^\s*(#.*|domain\s*:\s*\S*|https?://\S*|[a-z0-9\u00a1-\uffff-]+(\.[a-z0-9\u00a1-\uffff-]+)+)\s*$"
-)
-_HOST = re.compile(r"(?i)^\s*[a-z0-9\u00a1-\uffff-]+(\.[a-z0-9\u00a1-\uffff-]+)+\s*$")
+_DISAVOW_LINE = r"(?i)^\s*(#.*|domain\s*:\s*\S*|https?://\S*|[a-z0-9\u00a1-\uffff-]+(\.[a-z0-9\u00a1-\uffff-]+)+)\s*$"
+_HOST = r"(?i)^\s*[a-z0-9\u00a1-\uffff-]+(\.[a-z0-9\u00a1-\uffff-]+)+\s*$"
 _NUMBER = re.compile(r"^\s*[\d.,\s\u00a0]+\s*$")
 
 
@@ -171,7 +172,7 @@ def _by_content(text: str, lines: list[str], codec: str, format: str | None, whe
     non_blank = [line for line in lines[:PROBE_ROWS] if line.strip()]
     if format in (None, "gsc") and _looks_like_gsc(header, data):
         return Layout("gsc", BY_NAME["gsc"][0], codec, delimiter, index, header)
-    disavow_like = sum(1 for line in non_blank if _DISAVOW_LINE.match(line))
+    disavow_like = sum(1 for line in non_blank if re.match(_DISAVOW_LINE, line))
     # 90%, not all: real disavow files carry the odd stray note line.
     if disavow_like >= 0.9 * len(non_blank):
         raise InputError(
@@ -210,6 +211,6 @@ def _looks_like_gsc(header: tuple[str, ...], data: list[list[str]]) -> bool:
 def _looks_like_gsc_summary(header: tuple[str, ...], data: list[list[str]]) -> bool:
     if len(header) < 2 or not data:
         return False
-    hosts = sum(1 for row in data if row and (_HOST.match(row[0]) or _URL.match(row[0])))
+    hosts = sum(1 for row in data if row and (re.match(_HOST, row[0]) or _URL.match(row[0])))
     counts = sum(1 for row in data if len(row) > 1 and _NUMBER.match(row[1]))
     return hosts >= 0.8 * len(data) and counts >= 0.8 * len(data)

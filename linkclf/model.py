@@ -320,7 +320,7 @@ class LinkClassifier(Estimator):
         cached = getattr(self, "_treeshap_cache", None)
         if cached is None or cached[0] is not self.booster_:
             try:
-                shap: TreeShap | None = load_or_build(self.booster_.model_to_string())
+                shap: TreeShap | None = load_or_build(self._model_text())
             except Unsupported:
                 shap = None
             cached = (self.booster_, shap)
@@ -332,15 +332,22 @@ class LinkClassifier(Estimator):
         gain = self.booster_.feature_importance(importance_type="gain")
         return pd.Series(gain, index=self.feature_columns_).sort_values(ascending=False)
 
+    def _model_text(self) -> str:
+        """``booster_.model_to_string()``, written once per booster: the version label and
+        the TreeSHAP cache both need it, and it costs ~20-40 ms for the shipped model."""
+        cached = getattr(self, "_model_text_cache", None)
+        if cached is None or cached[0] is not self.booster_:
+            cached = (self.booster_, self.booster_.model_to_string())
+            self._model_text_cache = cached
+        return cached[1]
+
     def version_label(self) -> str:
         """``name@hash``: the model directory's name and a digest of its trees."""
         import hashlib
 
         meta = getattr(self, "meta_", {})
         name = meta.get("training", {}).get("name", "model")
-        digest = hashlib.blake2b(
-            self.booster_.model_to_string().encode(), digest_size=4
-        ).hexdigest()
+        digest = hashlib.blake2b(self._model_text().encode(), digest_size=4).hexdigest()
         return f"{name}@{digest}"
 
     # ---------------------------------------------------------------- save/load

@@ -59,6 +59,17 @@ def build_static_model(target: Path) -> Path:
     return target
 
 
+def _rows64(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Rows of the embedding table in float64.
+
+    Sums in float64: a text's sum is a sum of its words' sums, and float32 rounding in two
+    steps would move vectors by ~1e-7 against the one-step sum. Only the rows asked for are
+    converted: the whole table in float64 is 30 MB that a 2k-link export touches a few
+    thousand rows of (allocating and converting it was ~0.05-0.1 s of start-up, issue 11).
+    """
+    return table[rows].astype(np.float64)
+
+
 class StaticEmbedder:
     """Static embeddings of all-MiniLM-L6-v2 (128-d), L2-normalised.
 
@@ -78,7 +89,6 @@ class StaticEmbedder:
         self.path = Path(path) if path else static_model_dir()
         self._tokenizer = None
         self._table: np.ndarray | None = None
-        self._table_f64: np.ndarray | None = None
 
     def _load(self) -> tuple[Any, np.ndarray]:
         if self._tokenizer is None or self._table is None:
@@ -128,18 +138,15 @@ class StaticEmbedder:
         # the table: one pass in C. np.add.reduceat over the gathered rows did the same
         # arithmetic 25x slower, and the gathered copy peaked at ~100 MB per batch.
         indptr = np.concatenate(([0], np.cumsum(lengths)))
+        # Only the rows of the tokens these texts use, in float64 (see _rows64): the columns
+        # are renumbered to them, each text's entries keep their order, so every sum adds the
+        # same values in the same order as over the whole table.
+        used, column = np.unique(flat, return_inverse=True)
         counts = scipy.sparse.csr_matrix(
-            (np.ones(len(flat), dtype=np.float64), flat, indptr),
-            shape=(len(texts), table.shape[0]),
+            (np.ones(len(flat), dtype=np.float64), column.ravel(), indptr),
+            shape=(len(texts), len(used)),
         )
-        return np.asarray(counts @ self._table64(table)), lengths
-
-    def _table64(self, table: np.ndarray) -> np.ndarray:
-        # Sums in float64: a text's sum is now a sum of its words' sums, and float32 rounding
-        # in two steps would move vectors by ~1e-7 against the one-step sum.
-        if self._table_f64 is None:
-            self._table_f64 = table.astype(np.float64)
-        return self._table_f64
+        return np.asarray(counts @ _rows64(table, used)), lengths
 
     def _mean_rows(self, texts: list[str]) -> np.ndarray:
         """Mean token row of each text, as model2vec computes it, tokenising each distinct
@@ -187,7 +194,7 @@ class StaticEmbedder:
         """Token sum and count of one text as the tokenizer truncates it (rare: long texts)."""
         tokenizer, table = self._load()
         ids = tokenizer.encode(text, add_special_tokens=False).ids
-        return self._table64(table)[ids].sum(axis=0), len(ids)
+        return _rows64(table, np.asarray(ids, dtype=np.int64)).sum(axis=0), len(ids)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return encode_non_empty(texts, self.dim, self._mean_rows)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
-from dataclasses import dataclass, field
 from ipaddress import AddressValueError, IPv6Address
 from pathlib import Path
 from urllib.parse import scheme_chars
@@ -44,18 +43,24 @@ class SuffixListError(LinkclfError):
     """The Public Suffix List snapshot of the tldextract wheel cannot be read."""
 
 
-@dataclass
 class _Node:
     """A trie node of suffix labels, last label first (tldextract's ``Trie``)."""
 
-    matches: dict[str, _Node] = field(default_factory=dict)
-    end: bool = False
-    is_private: bool = False
+    # A plain class with slots: the list's ~10k rules make ~13k nodes at every start.
+    __slots__ = ("matches", "end", "is_private")
+
+    def __init__(self) -> None:
+        self.matches: dict[str, _Node] = {}
+        self.end = False
+        self.is_private = False
 
     def add(self, suffix: str, is_private: bool) -> None:
         node = self
         for label in reversed(suffix.split(".")):
-            node = node.matches.setdefault(label, _Node())
+            child = node.matches.get(label)
+            if child is None:
+                child = node.matches[label] = _Node()
+            node = child
         node.end = True
         node.is_private = is_private
 

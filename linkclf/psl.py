@@ -7,8 +7,8 @@ urllib3, http.client, email, charset_normalizer) and its first call builds two t
 list: about 0.15-0.25 s of every ``linkclf score`` start (issue 11). This module reads the same
 snapshot file (located with ``importlib.util.find_spec``, which does not import the package)
 and follows tldextract 5's ``TLDExtract.extract_str`` step by step (``lenient_netloc``,
-``_extract_netloc``, ``suffix_index``, ``_decode_punycode``; tldextract is BSD-3-Clause), so
-the answers are the same: tests/test_psl.py compares them with tldextract's for every rule of
+``_extract_netloc``, ``suffix_index``, ``_decode_punycode``; tldextract is BSD-3-Clause), its
+trie walk done on two sets of strings (:func:`_rules`), so the answers are the same: tests/test_psl.py compares them with tldextract's for every rule of
 the list and for odd hosts (IP addresses, punycode, wildcard and exception rules, empty
 labels, ideographic dots).
 """
@@ -26,7 +26,8 @@ import idna
 
 from linkclf.errors import LinkclfError
 
-#: Where tldextract's list splits ICANN suffixes from private ones (its own constant).
+#: Where tldextract's list splits ICANN suffixes from private ones (its own constant; the
+#: rules of both parts are read the same way, as tldextract reads them).
 _PRIVATE_SEPARATOR = "// ===BEGIN PRIVATE DOMAINS==="
 #: A rule of the list: tldextract's PUBLIC_SUFFIX_RE.
 _RULE = re.compile(r"^(?P<suffix>[.*!]*\w[\S]*)", re.UNICODE | re.MULTILINE)
@@ -43,28 +44,6 @@ class SuffixListError(LinkclfError):
     """The Public Suffix List snapshot of the tldextract wheel cannot be read."""
 
 
-class _Node:
-    """A trie node of suffix labels, last label first (tldextract's ``Trie``)."""
-
-    # A plain class with slots: the list's ~10k rules make ~13k nodes at every start.
-    __slots__ = ("matches", "end", "is_private")
-
-    def __init__(self) -> None:
-        self.matches: dict[str, _Node] = {}
-        self.end = False
-        self.is_private = False
-
-    def add(self, suffix: str, is_private: bool) -> None:
-        node = self
-        for label in reversed(suffix.split(".")):
-            child = node.matches.get(label)
-            if child is None:
-                child = node.matches[label] = _Node()
-            node = child
-        node.end = True
-        node.is_private = is_private
-
-
 def snapshot_path() -> Path:
     """The suffix list snapshot inside the installed tldextract package."""
     spec = importlib.util.find_spec("tldextract")
@@ -78,8 +57,15 @@ def snapshot_path() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _trie() -> _Node:
-    """The list's rules as tldextract builds its trie with private suffixes included."""
+def _rules() -> tuple[frozenset[str], frozenset[str]]:
+    """The list's rules (ICANN and private), and every label suffix of them.
+
+    tldextract walks a trie of the rules' labels, last label first; a trie node is a label
+    suffix of some rule (``uk``, ``co.uk`` for the rule ``co.uk``) and a node ends a rule when
+    it is one, so two sets answer what its trie answers, built without ~13k node objects.
+    Whether a rule is private only matters for tldextract's registry suffix, which linkclf
+    does not use (private suffixes are included).
+    """
     path = snapshot_path()
     try:
         text = path.read_bytes().decode("utf-8")
@@ -90,15 +76,15 @@ def _trie() -> _Node:
             "reinstall tldextract (pip install --force-reinstall tldextract)",
         ) from None
     public_text, _, private_text = text.partition(_PRIVATE_SEPARATOR)
-    public = [m.group("suffix") for m in _RULE.finditer(public_text)]
-    private = [m.group("suffix") for m in _RULE.finditer(private_text)]
-    root = _Node()
-    # As tldextract: the public rules, then the private ones (a rule in both ends private).
-    for suffix in frozenset(public):
-        root.add(suffix, False)
-    for suffix in frozenset(private):
-        root.add(suffix, True)
-    return root
+    rules = {m.group("suffix") for m in _RULE.finditer(public_text)}
+    rules |= {m.group("suffix") for m in _RULE.finditer(private_text)}
+    nodes = set(rules)
+    for rule in rules:
+        at = rule.find(".")
+        while at >= 0:
+            nodes.add(rule[at + 1 :])
+            at = rule.find(".", at + 1)
+    return frozenset(rules), frozenset(nodes)
 
 
 def _decode_punycode(label: str) -> str:
@@ -113,19 +99,24 @@ def _decode_punycode(label: str) -> str:
 
 def _suffix_index(labels: list[str]) -> int | None:
     """Index of the first label of the public suffix in ``labels``, None when there is none
-    (tldextract's ``suffix_index``, its public-suffix half)."""
-    node = _trie()
+    (tldextract's ``suffix_index``, its public-suffix half, on the sets of :func:`_rules`)."""
+    rules, nodes = _rules()
     suffix_idx = label_idx = len(labels)
+    path = ""  # the trie node reached: the labels matched so far, joined
     for label in reversed(labels):
         decoded = _decode_punycode(label)
-        if decoded in node.matches:
+        # A trie key never holds a dot (rules are split at them): such a label matches none.
+        dotted = "." in decoded
+        below = f"{decoded}.{path}" if path else decoded
+        if not dotted and below in nodes:
             label_idx -= 1
-            node = node.matches[decoded]
-            if node.end:
+            path = below
+            if path in rules:
                 suffix_idx = label_idx
             continue
-        if "*" in node.matches:
-            return label_idx if "!" + decoded in node.matches else label_idx - 1
+        if (f"*.{path}" if path else "*") in nodes:
+            exception = f"!{below}" if not dotted else ""
+            return label_idx if exception in nodes else label_idx - 1
         break
     return None if suffix_idx == len(labels) else suffix_idx
 

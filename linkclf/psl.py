@@ -24,7 +24,7 @@ from urllib.parse import scheme_chars
 
 import idna
 
-from linkclf.errors import LinkclfError
+from linkclf.errors import ResourceError
 
 #: Where tldextract's list splits ICANN suffixes from private ones (its own constant; the
 #: rules of both parts are read the same way, as tldextract reads them).
@@ -40,15 +40,11 @@ _IPV4 = re.compile(
 _SCHEME_CHARS = set(scheme_chars)
 
 
-class SuffixListError(LinkclfError):
-    """The Public Suffix List snapshot of the tldextract wheel cannot be read."""
-
-
 def snapshot_path() -> Path:
     """The suffix list snapshot inside the installed tldextract package."""
     spec = importlib.util.find_spec("tldextract")
     if spec is None or not spec.submodule_search_locations:
-        raise SuffixListError(
+        raise ResourceError(
             "the tldextract package (its Public Suffix List snapshot)",
             "no tldextract installed",
             "reinstall linkclf with its dependencies (pip install linkclf)",
@@ -70,7 +66,7 @@ def _rules() -> tuple[frozenset[str], frozenset[str]]:
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SuffixListError(
+        raise ResourceError(
             "tldextract's Public Suffix List snapshot",
             f"{path}: {exc}",
             "reinstall tldextract (pip install --force-reinstall tldextract)",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import tldextract
@@ -129,3 +130,20 @@ def test_scoring_path_imports_neither_tldextract_nor_requests() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_an_unreadable_snapshot_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linkclf.errors import ResourceError
+
+    monkeypatch.setattr(psl, "snapshot_path", lambda: tmp_path / "no-such-snapshot")
+    psl._rules.cache_clear()
+    try:
+        with pytest.raises(ResourceError) as caught:
+            psl.split("example.co.uk")
+        assert "Public Suffix List" in str(caught.value) and "reinstall" in str(caught.value)
+    finally:
+        monkeypatch.undo()
+        psl._rules.cache_clear()
+    assert psl.split("example.co.uk") == ("example", "co.uk")

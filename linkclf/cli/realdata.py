@@ -65,6 +65,8 @@ def command(
             flag_rates_markdown,
             placement_vs_ground_truth,
             real_link_flag_rates,
+            tld_sensitivity,
+            tld_sensitivity_markdown,
         )
 
         check = placement_vs_ground_truth(data_dir)
@@ -79,6 +81,9 @@ def command(
             rates = real_link_flag_rates(model, data_dir, rendering=rendering)
             figures["real_links"][rendering] = rates
             typer.echo("\n" + flag_rates_markdown(rates))
+        info("the same links with their pages moved from .com to .info ...")
+        figures["real_links"]["tld_sensitivity"] = sensitivity = tld_sensitivity(model, data_dir)
+        typer.echo("\n" + tld_sensitivity_markdown(sensitivity))
     if gap:
         from linkclf.realgap import gap_markdown, reality_gap
 

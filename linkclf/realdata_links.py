@@ -257,13 +257,17 @@ def tld_sensitivity(
     data_dir: str | os.PathLike[str] | None = None,
     *,
     tld: str = "info",
-    rendering: str = "ahrefs",
+    as_is: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """How far a source's TLD alone moves the flags: the followed natural links of the real
     pages on .com, scored as they are and with their pages moved to ``tld`` (nothing else
     changes). A model that reads a spam-heavy TLD as evidence on its own flags the same
-    editorial citations far more often on the second pass. JSON-ready."""
-    before = score_real_links(model_dir, data_dir, rendering=rendering)
+    editorial citations far more often on the second pass. ``as_is``: the links already scored
+    by :func:`score_real_links` (any rendering; Ahrefs when not given). JSON-ready."""
+    before = (
+        as_is if as_is is not None else score_real_links(model_dir, data_dir, rendering="ahrefs")
+    )
+    rendering = str(before.attrs["rendering"])
     after = score_real_links(model_dir, data_dir, rendering=rendering, source_tld=tld)
     on_com = before["source_url"].map(lambda url: _COM_HOST.match(url) is not None)
     groups = link_groups(before)
@@ -342,23 +346,6 @@ def flag_rates(scored: pd.DataFrame, top: int = 10) -> dict[str, Any]:
         ],
         "share_of_flags_at_threshold": round(float(at_threshold), 4) if len(all_flagged) else None,
     }
-
-
-def real_link_flag_rates(
-    model_dir: str | os.PathLike[str] = "models/default",
-    data_dir: str | os.PathLike[str] | None = None,
-    *,
-    rendering: str = "canonical",
-) -> dict[str, Any]:
-    """Flag rates of the model in ``model_dir`` on the real links: :func:`flag_rates` of
-    :func:`score_real_links`. JSON-ready.
-
-    Raises
-    ------
-    InputError, ModelError
-        The real pages or the model directory are missing.
-    """
-    return flag_rates(score_real_links(model_dir, data_dir, rendering=rendering))
 
 
 def flag_rates_markdown(rates: dict[str, Any]) -> str:

@@ -64,6 +64,23 @@ class StreamSummary:
     buckets: int = 0
     workers: int = 1  # processes that scored
     seconds: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds of each stage: this process and the scoring processes (a shared machine
+    #: stretches wall times more than CPU times).
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its ended child processes (the scoring
+    processes count once their pool has shut down, at the end of the score stage)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return time.process_time()
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def bucket_count(paths: Sequence[str | os.PathLike[str]], bucket_bytes: int = BUCKET_BYTES) -> int:
@@ -419,7 +436,7 @@ class StreamRun:
 
     def read(self, progress: Progress = lambda msg: None) -> int:
         """Pass 1: read and spill every export; returns the rows read."""
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         targets = (
             resolve_targets(self.paths, self.format, self.target, chunk_rows=self.chunk_rows)
             if self.target is None or isinstance(self.target, str)
@@ -435,6 +452,7 @@ class StreamRun:
             progress=progress,
         )
         self.summary.seconds["read+spill"] = time.perf_counter() - start
+        self.summary.cpu_seconds["read+spill"] = _cpu_seconds() - cpu
         return self.summary.rows_read
 
     def score(self, progress: Progress = lambda msg: None) -> int:
@@ -444,7 +462,7 @@ class StreamRun:
         copy of the model (loaded from ``model_dir``); every bucket's scores are the same
         whichever process scores it, so the output is byte for byte the one-process output.
         """
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         summary, folder = self.summary, self.folder
         workers = max(min(self.workers or auto_workers(summary.rows_read), summary.buckets), 1)
         if self.model_dir is None:  # the processes load the model from its directory
@@ -477,11 +495,12 @@ class StreamRun:
             )
         self._scored.sort()
         summary.seconds["score"] = time.perf_counter() - start
+        summary.cpu_seconds["score"] = _cpu_seconds() - cpu
         return summary.links
 
     def write(self) -> None:
         """Pass 3: merge the scored buckets into input order and write the output."""
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         parts = _assembled(
             self._scored,
             _column_order(self._columns),
@@ -491,6 +510,7 @@ class StreamRun:
         )
         write_scored_parts(parts, self.output)
         self.summary.seconds["write"] = time.perf_counter() - start
+        self.summary.cpu_seconds["write"] = _cpu_seconds() - cpu
 
 
 #: Below this many rows one process scores: starting a scoring process (imports, model load)

@@ -10,11 +10,15 @@ together on disk:
    (Arrow IPC in a temp directory beside the output). Every row of a site lands in one bucket.
 2. **score**: bucket by bucket, the rows are read back (several exports merged exactly as
    ``read_exports`` does: a link's rows all share its target site, so its bucket), scored in
-   batches of whole profiles (``pipeline.score_rows``) and written to a scored bucket file.
-3. **write**: the scored buckets are merged back into input order by row position (their
-   positions are read first, so each output batch is the next rows of every bucket) and
-   appended to the scored CSV (``scored.write_scored_parts``:
-   one atomic file, formulas neutralised).
+   batches of whole profiles (``pipeline.score_rows``) and written to a scored bucket file:
+   for a CSV output, each row's finished CSV line (``tables.csv_lines``, formulas neutralised)
+   beside its position (:class:`Rendering`); otherwise the scored frame. Each bucket's
+   positions go back to the parent with its counts.
+3. **write**: the scored buckets are merged back into input order by row position (the
+   positions say how many rows each output batch takes from each bucket) and appended to the
+   one atomic output file: for CSV the parent only orders and concatenates the lines' bytes
+   (``tables.write_csv_bytes``); other formats are assembled and written from the frames
+   (``scored.write_scored_parts``).
 
 Peak memory is one bucket plus one scoring batch plus ``B`` small merge buffers: it depends on
 the chunk size and on the largest target site's profile, not on the export's length. The

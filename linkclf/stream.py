@@ -120,18 +120,30 @@ class _Spill:
         self._writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
         self._schema: pa.Schema | None = None
 
-    def write(self, bucket: int, rows: pd.DataFrame) -> None:
+    def write(self, rows: pd.DataFrame, buckets: np.ndarray) -> None:
+        """Append each row of ``rows`` to the file of its bucket (``buckets``, one per row).
+
+        The chunk becomes one Arrow table, ordered by bucket and sliced (one pandas-to-Arrow
+        conversion per chunk, not one per bucket and chunk).
+        """
         table = pa.Table.from_pandas(rows, preserve_index=False)
         if self._schema is None:
             self._schema = table.schema
         elif not table.schema.equals(self._schema):
             # A column that is empty in one chunk can be typed differently: same data, cast.
             table = table.cast(self._schema)
-        writer = self._writers.get(bucket)
-        if writer is None:
-            writer = pa.ipc.new_stream(str(self.paths[bucket]), self._schema)
-            self._writers[bucket] = writer
-        writer.write_table(table)
+        order = np.argsort(buckets, kind="stable")
+        ids = buckets[order]
+        table = table.take(pa.array(order))
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        ends = np.r_[starts[1:], len(ids)]
+        for start, end in zip(starts, ends, strict=True):
+            bucket = int(ids[start])
+            writer = self._writers.get(bucket)
+            if writer is None:
+                writer = pa.ipc.new_stream(str(self.paths[bucket]), self._schema)
+                self._writers[bucket] = writer
+            writer.write_table(table.slice(start, end - start))
 
     def close(self) -> None:
         for writer in self._writers.values():
@@ -209,13 +221,7 @@ def spill(
                 position += len(chunk)
                 seen.rows += len(chunk)
                 progress(f"read {seen.rows:,} rows")
-                ids = bucket_of(chunk["target_site"], buckets)
-                order = np.argsort(ids, kind="stable")
-                ids_sorted = ids[order]
-                starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
-                ends = np.r_[starts[1:], len(ids_sorted)]
-                for s, e in zip(starts, ends, strict=True):
-                    out.write(int(ids_sorted[s]), chunk.iloc[order[s:e]])
+                out.write(chunk, bucket_of(chunk["target_site"], buckets))
             seen.columns.append(file_columns)
         finally:
             out.close()

@@ -183,6 +183,7 @@ def child(export: str, model: str, output: str, reasons: bool, workers: int | No
                 "cpu": cpu,
                 "load": load_s,
                 "stages": summary.seconds,
+                "stage_cpu": summary.cpu_seconds,
                 "inside score": spent,
                 "texts": asked,
                 "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -328,8 +329,10 @@ def main() -> None:
             f"{fig['flagged']:,} flagged; {fig['buckets']} buckets (model load {fig['load']:.1f}s, "
             "not included)"
         )
+        stage_cpu = fig.get("stage_cpu", {})
         for stage, secs in fig["stages"].items():
-            print(f"  {stage:<22} {secs:7.1f}s  {secs / wall:6.1%}")
+            cpu_text = f"  ({stage_cpu[stage]:.1f}s CPU)" if stage in stage_cpu else ""
+            print(f"  {stage:<22} {secs:7.1f}s  {secs / wall:6.1%}{cpu_text}")
         if fig["workers"] == 1:  # timed in this process; scoring processes are not timed inside
             for stage, secs in fig["inside score"].items():
                 print(f"    of which {stage:<22} {secs:7.1f}s  {secs / wall:6.1%}")

@@ -191,6 +191,7 @@ def score_real_links(
     data_dir: str | os.PathLike[str] | None = None,
     *,
     rendering: str = "canonical",
+    source_tld: str | None = None,
 ) -> pd.DataFrame:
     """The real links scored by a model exactly as ``linkclf score`` would score them.
 
@@ -199,6 +200,9 @@ def score_real_links(
     :func:`linkclf.sources.read_exports` and scored with :func:`linkclf.pipeline.score_links`.
     Returns the real links with the scored file's SCORE_COLUMNS (``p_manipulative``, ``flag``, ``predicted_kind``, ``reasons``) and
     ``model`` added; ``attrs["threshold"]`` is the model's threshold.
+
+    ``source_tld`` (a counterfactual): the source URLs of the pages on .com are moved to that TLD
+    (``www.vice.com`` -> ``www.vice.info``) before scoring; the other pages are left as they are.
     """
     import tempfile
 
@@ -213,6 +217,10 @@ def score_real_links(
             fix="pick one of the listed renderings",
         )
     links = real_links(data_dir).reset_index(drop=True)
+    if source_tld is not None:
+        links["source_url"] = links["source_url"].str.replace(
+            _COM_HOST, rf"\1.{source_tld}", regex=True
+        )
     model = LinkClassifier.load(Path(model_dir))
     export = links.drop(columns=["page", "dataset", "affiliate", "region"])
     with tempfile.TemporaryDirectory(prefix="linkclf-real-") as tmp:
@@ -238,6 +246,53 @@ def score_real_links(
     out.attrs["threshold"] = float(model.threshold_)
     out.attrs["rendering"] = rendering
     return out
+
+
+#: The host of a URL on .com (group 1: scheme and host without the TLD).
+_COM_HOST = re.compile(r"^([a-z][a-z0-9+.-]*://[^/?#:]+)\.com(?=[/?#:]|$)", re.IGNORECASE)
+
+
+def tld_sensitivity(
+    model_dir: str | os.PathLike[str] = "models/default",
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    tld: str = "info",
+    as_is: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """How far a source's TLD alone moves the flags: the followed natural links of the real
+    pages on .com, scored as they are and with their pages moved to ``tld`` (nothing else
+    changes). A model that reads a spam-heavy TLD as evidence on its own flags the same
+    editorial citations far more often on the second pass. ``as_is``: the links already scored
+    by :func:`score_real_links` (any rendering; Ahrefs when not given). JSON-ready."""
+    before = (
+        as_is if as_is is not None else score_real_links(model_dir, data_dir, rendering="ahrefs")
+    )
+    rendering = str(before.attrs["rendering"])
+    after = score_real_links(model_dir, data_dir, rendering=rendering, source_tld=tld)
+    on_com = before["source_url"].map(lambda url: _COM_HOST.match(url) is not None)
+    groups = link_groups(before)
+    out: dict[str, Any] = {"tld": tld, "rendering": rendering}
+    for group in ("editorial", "template"):
+        rows = groups[group] & on_com
+        out[group] = {
+            "as_is": _rate(before.loc[rows, "flag"].astype(int)),
+            "moved": _rate(after.loc[rows, "flag"].astype(int)),
+        }
+    return out
+
+
+def tld_sensitivity_markdown(check: dict[str, Any]) -> str:
+    parts = [
+        f"{GROUP_LABELS[g].split(' (')[0]} {check[g]['as_is']['rate']:.1%} -> "
+        f"{check[g]['moved']['rate']:.1%} (n={check[g]['as_is']['n']:,})"
+        for g in ("editorial", "template")
+    ]
+    return (
+        f"The same followed natural links of the pages on .com, their pages moved to "
+        f".{check['tld']} (nothing else changed), {check['rendering']} rendering: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def _rate(flags: pd.Series) -> dict[str, Any]:
@@ -291,23 +346,6 @@ def flag_rates(scored: pd.DataFrame, top: int = 10) -> dict[str, Any]:
         ],
         "share_of_flags_at_threshold": round(float(at_threshold), 4) if len(all_flagged) else None,
     }
-
-
-def real_link_flag_rates(
-    model_dir: str | os.PathLike[str] = "models/default",
-    data_dir: str | os.PathLike[str] | None = None,
-    *,
-    rendering: str = "canonical",
-) -> dict[str, Any]:
-    """Flag rates of the model in ``model_dir`` on the real links: :func:`flag_rates` of
-    :func:`score_real_links`. JSON-ready.
-
-    Raises
-    ------
-    InputError, ModelError
-        The real pages or the model directory are missing.
-    """
-    return flag_rates(score_real_links(model_dir, data_dir, rendering=rendering))
 
 
 def flag_rates_markdown(rates: dict[str, Any]) -> str:

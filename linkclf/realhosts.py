@@ -29,7 +29,7 @@ import pandas as pd
 
 from linkclf.domains import hostname
 from linkclf.features._util import map_unique
-from linkclf.features.url import hostname_features
+from linkclf.features.url import SPAMMY_TLDS, hostname_features
 from linkclf.realdata import load_disavowed, load_tranco, require, roc_auc
 
 #: A separation this far from 0.5 on one side and the other way on the other is a contradiction.
@@ -171,11 +171,53 @@ def _signed(value: float) -> str:
     return "n/a" if np.isnan(value) else f"{value:+.2f}"
 
 
+#: Country TLDs shown next to the spam-heavy list: the ones on it, and two that are not, for scale.
+COUNTRY_TLDS = ("ru", "cn", "cc", "ws", "de", "uk")
+
+
+def tld_counts(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """How many real natural and real manipulative hostnames (:func:`real_hostnames`) end in each
+    TLD of :data:`linkclf.features.url.SPAMMY_TLDS` and of :data:`COUNTRY_TLDS`, with the smoothed
+    log odds ratio (manipulative vs natural): the evidence the spam-heavy TLD list rests on."""
+    natural, bad = real_hostnames(data_dir)
+    n_counts, b_counts = _tld_counts(natural), _tld_counts(bad)
+    rows = []
+    for tld in sorted(SPAMMY_TLDS) + [t for t in COUNTRY_TLDS if t not in SPAMMY_TLDS]:
+        n, b = int(n_counts.get(tld, 0)), int(b_counts.get(tld, 0))
+        log_or = np.log((b + 0.5) / (len(bad) - b + 0.5)) - np.log(
+            (n + 0.5) / (len(natural) - n + 0.5)
+        )
+        rows.append(
+            {"tld": tld, "listed": tld in SPAMMY_TLDS, "natural": n, "manipulative": b,
+             "log_odds": round(float(log_or), 2)}
+        )  # fmt: skip
+    return pd.DataFrame(rows).set_index("tld")
+
+
+def _tld_counts(hosts: list[str]) -> pd.Series:
+    return pd.Series([h.rsplit(".", 1)[-1] for h in hosts]).value_counts()
+
+
+def tld_markdown(counts: pd.DataFrame) -> str:
+    lines = ["| TLD | on the spam-heavy list | Tranco hosts | manipulative hosts | log OR |"]
+    lines.append("|---|---|---|---|---|")
+    for tld, row in counts.iterrows():
+        lines.append(
+            f"| .{tld} | {'yes' if row['listed'] else 'no'} | {row['natural']} | "
+            f"{row['manipulative']} | {_signed(row['log_odds'])} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="datasets/default/links.csv.gz")
     parser.add_argument("--data-dir", default=None, help="the real-data folder")
+    parser.add_argument("--tlds", action="store_true", help="per-TLD counts of the real hostnames")
     args = parser.parse_args(argv)
+    if args.tlds:
+        print(tld_markdown(tld_counts(args.data_dir)))
+        return
     if not Path(args.data).exists():
         raise SystemExit(f"error: no simulated data at {args.data} (run `make data`)")
     print(check_markdown(hostname_check(args.data, args.data_dir)))

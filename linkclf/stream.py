@@ -10,11 +10,15 @@ together on disk:
    (Arrow IPC in a temp directory beside the output). Every row of a site lands in one bucket.
 2. **score**: bucket by bucket, the rows are read back (several exports merged exactly as
    ``read_exports`` does: a link's rows all share its target site, so its bucket), scored in
-   batches of whole profiles (``pipeline.score_rows``) and written to a scored bucket file.
-3. **write**: the scored buckets are merged back into input order by row position (their
-   positions are read first, so each output batch is the next rows of every bucket) and
-   appended to the scored CSV (``scored.write_scored_parts``:
-   one atomic file, formulas neutralised).
+   batches of whole profiles (``pipeline.score_rows``) and written to a scored bucket file:
+   for a CSV output, each row's finished CSV line (``tables.csv_lines``, formulas neutralised)
+   beside its position (:class:`Rendering`); otherwise the scored frame. Each bucket's
+   positions go back to the parent with its counts.
+3. **write**: the scored buckets are merged back into input order by row position (the
+   positions say how many rows each output batch takes from each bucket) and appended to the
+   one atomic output file: for CSV the parent only orders and concatenates the lines' bytes
+   (``tables.write_csv_bytes``); other formats are assembled and written from the frames
+   (``scored.write_scored_parts``).
 
 Peak memory is one bucket plus one scoring batch plus ``B`` small merge buffers: it depends on
 the chunk size and on the largest target site's profile, not on the export's length. The
@@ -24,6 +28,7 @@ order (tests/test_stream.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import shutil
@@ -42,12 +47,22 @@ from linkclf.errors import InputError, LinkclfError, ResourceError
 from linkclf.io import temp_prefix
 from linkclf.model import LinkClassifier
 from linkclf.pipeline import Progress, assemble, present_canonical, score_rows
-from linkclf.schema import CANONICAL_COLUMNS, SITE_COLUMNS, conform, conformed
+from linkclf.schema import CANONICAL_COLUMNS, DATE_FIELDS, SITE_COLUMNS, conform, conformed
 from linkclf.scored import MODEL_COLUMN, SCORE_COLUMNS, check_scorable, write_scored_parts
 from linkclf.sources.reader import SEEN_IN, iter_export
+from linkclf.tables import (
+    csv_header,
+    csv_lines,
+    format_of,
+    string_bytes,
+    utc_dates_cellwise,
+    write_csv_bytes,
+)
 
 #: The column carrying a row's position in the input (never written to the scored file).
 ROW = "_linkclf_row"
+#: The column of a lines file holding a row's finished CSV line (see :class:`Rendering`).
+LINE = "line"
 #: A row's position is ``file index << FILE_SHIFT`` plus its row in the file.
 FILE_SHIFT = 40
 #: Input bytes per bucket: a bucket is what is held in memory at once while scoring.
@@ -64,6 +79,23 @@ class StreamSummary:
     buckets: int = 0
     workers: int = 1  # processes that scored
     seconds: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds of each stage: this process and the scoring processes (a shared machine
+    #: stretches wall times more than CPU times).
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its ended child processes (the scoring
+    processes count once their pool has shut down, at the end of the score stage)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return time.process_time()
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def bucket_count(paths: Sequence[str | os.PathLike[str]], bucket_bytes: int = BUCKET_BYTES) -> int:
@@ -88,18 +120,30 @@ class _Spill:
         self._writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
         self._schema: pa.Schema | None = None
 
-    def write(self, bucket: int, rows: pd.DataFrame) -> None:
+    def write(self, rows: pd.DataFrame, buckets: np.ndarray) -> None:
+        """Append each row of ``rows`` to the file of its bucket (``buckets``, one per row).
+
+        The chunk becomes one Arrow table, ordered by bucket and sliced (one pandas-to-Arrow
+        conversion per chunk, not one per bucket and chunk).
+        """
         table = pa.Table.from_pandas(rows, preserve_index=False)
         if self._schema is None:
             self._schema = table.schema
         elif not table.schema.equals(self._schema):
             # A column that is empty in one chunk can be typed differently: same data, cast.
             table = table.cast(self._schema)
-        writer = self._writers.get(bucket)
-        if writer is None:
-            writer = pa.ipc.new_stream(str(self.paths[bucket]), self._schema)
-            self._writers[bucket] = writer
-        writer.write_table(table)
+        order = np.argsort(buckets, kind="stable")
+        ids = buckets[order]
+        table = table.take(pa.array(order))
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        ends = np.r_[starts[1:], len(ids)]
+        for start, end in zip(starts, ends, strict=True):
+            bucket = int(ids[start])
+            writer = self._writers.get(bucket)
+            if writer is None:
+                writer = pa.ipc.new_stream(str(self.paths[bucket]), self._schema)
+                self._writers[bucket] = writer
+            writer.write_table(table.slice(start, end - start))
 
     def close(self) -> None:
         for writer in self._writers.values():
@@ -120,6 +164,20 @@ def _read_arrow(path: Path) -> pd.DataFrame | None:
         return reader.read_all().to_pandas()
 
 
+@dataclass
+class Spilled:
+    """What pass 1 learnt of the input while spilling it."""
+
+    rows: int = 0
+    #: Each file's columns, in file order.
+    columns: list[list[str]] = field(default_factory=list)
+    #: Canonical columns with a value in some row (``present_canonical`` of the whole input).
+    present: set[str] = field(default_factory=set)
+    #: Whether every date is written on its own terms (``tables.utc_dates_cellwise``), so a
+    #: bucket's rows can be rendered as CSV lines apart from the rest.
+    dates_cellwise: bool = True
+
+
 def spill(
     paths: Sequence[str | os.PathLike[str]],
     folder: Path,
@@ -129,11 +187,10 @@ def spill(
     target: str | None | Sequence[str | None] = None,
     chunk_rows: int = 50_000,
     progress: Progress = lambda msg: None,
-) -> tuple[int, list[list[str]]]:
+) -> Spilled:
     """Pass 1: read every input in chunks into bucket files under ``folder``.
 
     ``target``: one target for every file, or one per file (:func:`resolve_targets`).
-    Returns the number of rows read and each file's column order.
 
     Raises
     ------
@@ -142,8 +199,7 @@ def spill(
         written to the output.
     """
     targets = _per_file(target, len(paths))
-    rows = 0
-    columns: list[list[str]] = []
+    seen = Spilled()
     for index, path in enumerate(paths):
         out = _Spill(folder, index, buckets)
         # A row's position: its file, then its row in the file (the order read_exports keeps).
@@ -157,22 +213,19 @@ def spill(
                 if not len(chunk):
                     continue
                 check_scorable(chunk)
+                seen.present |= present_canonical(chunk)
+                if seen.dates_cellwise:
+                    seen.dates_cellwise = all(utc_dates_cellwise(chunk[c]) for c in DATE_FIELDS)
                 chunk = chunk.reset_index(drop=True)
                 chunk[ROW] = np.arange(position, position + len(chunk), dtype=np.int64)
                 position += len(chunk)
-                rows += len(chunk)
-                progress(f"read {rows:,} rows")
-                ids = bucket_of(chunk["target_site"], buckets)
-                order = np.argsort(ids, kind="stable")
-                ids_sorted = ids[order]
-                starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
-                ends = np.r_[starts[1:], len(ids_sorted)]
-                for s, e in zip(starts, ends, strict=True):
-                    out.write(int(ids_sorted[s]), chunk.iloc[order[s:e]])
-            columns.append(file_columns)
+                seen.rows += len(chunk)
+                progress(f"read {seen.rows:,} rows")
+                out.write(chunk, bucket_of(chunk["target_site"], buckets))
+            seen.columns.append(file_columns)
         finally:
             out.close()
-    return rows, columns
+    return seen
 
 
 def _bucket_links(folder: Path, bucket: int, n_files: int) -> pd.DataFrame | None:
@@ -204,43 +257,59 @@ def _positions(path: Path) -> np.ndarray:
 
 
 class _BucketCursor:
-    """One scored bucket read front to back: :meth:`take` hands out its next rows, holding at
-    most one record batch beyond them."""
+    """One scored bucket file read front to back: :meth:`take` hands out its next rows, holding
+    at most one record batch beyond them (as pandas frames, or as Arrow tables)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, frames: bool = True) -> None:
         self._source = _unmapped(path)
         self._reader = pa.ipc.open_stream(self._source)
-        self._left: pd.DataFrame | None = None
+        self._frames = frames
+        self._left: Any = None
 
-    def take(self, n: int) -> pd.DataFrame:
+    def take(self, n: int) -> Any:
         parts = [] if self._left is None else [self._left]
         have = 0 if self._left is None else len(self._left)
         while have < n:
-            frame = self._reader.read_next_batch().to_pandas()
-            parts.append(frame)
-            have += len(frame)
-        rows = parts[0] if len(parts) == 1 else pd.concat(parts)
-        self._left = rows.iloc[n:] if have > n else None
-        return rows.iloc[:n]
+            batch = self._reader.read_next_batch()
+            part = batch.to_pandas() if self._frames else pa.Table.from_batches([batch])
+            parts.append(part)
+            have += len(part)
+        if len(parts) == 1:
+            rows = parts[0]
+        else:
+            rows = pd.concat(parts) if self._frames else pa.concat_tables(parts)
+        if self._frames:
+            self._left = rows.iloc[n:] if have > n else None
+            return rows.iloc[:n]
+        self._left = rows.slice(n) if have > n else None
+        return rows.slice(0, n)
 
     def close(self) -> None:
         self._reader.close()
         self._source.close()
 
 
-def _ordered_batches(paths: list[Path], batch_rows: int) -> Iterator[pd.DataFrame]:
-    """Rows of the scored buckets (each sorted by ROW) in ROW order, ``batch_rows`` at a time.
+def _ordered_parts(
+    paths: list[Path],
+    batch_rows: int,
+    positions: list[np.ndarray] | None = None,
+    *,
+    frames: bool = True,
+) -> Iterator[list[Any]]:
+    """The rows of the scored buckets (each sorted by ROW) in ROW order, ``batch_rows`` at a
+    time: for each output batch, the slice each bucket gives to it (frames or Arrow tables).
 
-    The buckets' ROW columns are read first (8 bytes a row): they say how many rows each bucket
-    gives to each output batch, and since a bucket's rows are in ROW order, those are its next
-    rows. So every output batch is one slice per bucket, one concatenation and one sort. (A
-    k-way merge in rounds, bounded by the smallest last-buffered row, emitted a few hundred rows
-    a round when an export lists each target's links together: 5M links with 99 buckets wrote
-    about 1,300 rows/s.)
+    The buckets' ROW columns (``positions``, read from the files when not given; 8 bytes a row)
+    say how many rows each bucket gives to each output batch, and since a bucket's rows are in
+    ROW order, those are its next rows. So every output batch is one slice per bucket, one
+    concatenation and one sort. (A k-way merge in rounds, bounded by the smallest last-buffered
+    row, emitted a few hundred rows a round when an export lists each target's links together:
+    5M links with 99 buckets wrote about 1,300 rows/s.)
     """
-    positions = [_positions(p) for p in paths]
+    if positions is None:
+        positions = [_positions(p) for p in paths]
     order = np.sort(np.concatenate(positions)) if positions else np.empty(0, dtype=np.int64)
-    cursors = [_BucketCursor(p) for p in paths]
+    cursors = [_BucketCursor(p, frames=frames) for p in paths]
     used = [0] * len(paths)
     try:
         for start in range(0, len(order), batch_rows):
@@ -251,10 +320,29 @@ def _ordered_batches(paths: list[Path], batch_rows: int) -> Iterator[pd.DataFram
                 if upto > used[i]:
                     parts.append(cursor.take(upto - used[i]))
                     used[i] = upto
-            yield pd.concat(parts).sort_values(ROW, kind="stable")
+            yield parts
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+def _ordered_batches(
+    paths: list[Path], batch_rows: int, positions: list[np.ndarray] | None = None
+) -> Iterator[pd.DataFrame]:
+    """Rows of the scored bucket frames in ROW order, ``batch_rows`` at a time."""
+    for parts in _ordered_parts(paths, batch_rows, positions):
+        yield pd.concat(parts).sort_values(ROW, kind="stable")
+
+
+def _ordered_lines(
+    paths: list[Path], batch_rows: int, positions: list[np.ndarray]
+) -> Iterator[bytes]:
+    """The finished CSV lines of the lines files in ROW order, ``batch_rows`` at a time: the
+    merge only orders and concatenates bytes (each line was rendered by a scoring process)."""
+    for parts in _ordered_parts(paths, batch_rows, positions, frames=False):
+        table = pa.concat_tables(parts)
+        order = np.argsort(table.column(ROW).to_numpy(), kind="stable")
+        yield string_bytes(table.column(LINE).take(pa.array(order)))
 
 
 #: The smallest batch of a scored bucket (see merge_rows_per_bucket).
@@ -390,9 +478,12 @@ class StreamRun:
         self.workers = workers
         self.model_dir = model_dir
         self.summary = StreamSummary(buckets=buckets or bucket_count(self.paths))
+        # CSV outputs are rendered by the scoring processes (see Rendering).
+        self._csv = format_of(output) in (".csv", ".csv.gz")
         self._folder: Path | None = None
-        self._columns: list[list[str]] = []
-        self._scored: list[Path] = []
+        self._spilled = Spilled()
+        self._rendering: Rendering | None = None
+        self._scored: list[ScoredBucket] = []
         self._present: set[str] = set()
 
     def __enter__(self) -> StreamRun:
@@ -419,13 +510,13 @@ class StreamRun:
 
     def read(self, progress: Progress = lambda msg: None) -> int:
         """Pass 1: read and spill every export; returns the rows read."""
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         targets = (
             resolve_targets(self.paths, self.format, self.target, chunk_rows=self.chunk_rows)
             if self.target is None or isinstance(self.target, str)
             else list(self.target)
         )
-        self.summary.rows_read, self._columns = spill(
+        self._spilled = spill(
             self.paths,
             self.folder,
             self.summary.buckets,
@@ -434,7 +525,9 @@ class StreamRun:
             chunk_rows=self.chunk_rows,
             progress=progress,
         )
+        self.summary.rows_read = self._spilled.rows
         self.summary.seconds["read+spill"] = time.perf_counter() - start
+        self.summary.cpu_seconds["read+spill"] = _cpu_seconds() - cpu
         return self.summary.rows_read
 
     def score(self, progress: Progress = lambda msg: None) -> int:
@@ -444,7 +537,7 @@ class StreamRun:
         copy of the model (loaded from ``model_dir``); every bucket's scores are the same
         whichever process scores it, so the output is byte for byte the one-process output.
         """
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         summary, folder = self.summary, self.folder
         workers = max(min(self.workers or auto_workers(summary.rows_read), summary.buckets), 1)
         if self.model_dir is None:  # the processes load the model from its directory
@@ -453,8 +546,16 @@ class StreamRun:
         # together hold about what one process holds (the scores do not depend on the batch).
         batch_rows = max(self.chunk_rows // workers, 1)
         merge_rows = merge_rows_per_bucket(self.chunk_rows, summary.buckets)
+        spilled = self._spilled
+        if self._csv and spilled.dates_cellwise:
+            self._rendering = Rendering(
+                layout=tuple(_layout(spilled.columns)),
+                present=frozenset(spilled.present),
+                label=self.model.version_label(),
+                frames=len(self.paths) > 1,
+            )
         jobs = [
-            (folder, b, len(self.paths), batch_rows, merge_rows, self.reasons)
+            (folder, b, len(self.paths), batch_rows, merge_rows, self.reasons, self._rendering)
             for b in range(summary.buckets)
         ]
         if workers > 1:
@@ -466,31 +567,51 @@ class StreamRun:
         for finished, (_, result) in enumerate(done, start=1):
             if result is None:
                 continue
-            path, links, flagged, present = result
-            self._scored.append(path)
-            self._present |= present
-            summary.links += links
-            summary.flagged += flagged
+            self._scored.append(result)
+            self._present |= result.present
+            summary.links += result.links
+            summary.flagged += result.flagged
             progress(
                 f"scored {summary.links:,}/{summary.rows_read:,} links "
                 f"({finished}/{summary.buckets} buckets)"
             )
-        self._scored.sort()
+        self._scored.sort(key=lambda done: done.bucket)
         summary.seconds["score"] = time.perf_counter() - start
+        summary.cpu_seconds["score"] = _cpu_seconds() - cpu
         return summary.links
 
     def write(self) -> None:
         """Pass 3: merge the scored buckets into input order and write the output."""
-        start = time.perf_counter()
-        parts = _assembled(
-            self._scored,
-            _column_order(self._columns),
-            self._present,
-            self.model.version_label(),
-            self.chunk_rows,
-        )
-        write_scored_parts(parts, self.output)
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        scored, batch_rows = self._scored, max(self.chunk_rows // 2, 1)
+        positions = [done.positions for done in scored]
+        rendering = self._rendering
+        line_paths = [done.lines_path for done in scored if done.lines_path is not None]
+        if (
+            rendering is not None
+            and scored
+            and self._present == rendering.present
+            and len(line_paths) == len(scored)
+            and len({done.columns for done in scored}) == 1
+        ):
+            lines = _ordered_lines(line_paths, batch_rows, positions)
+            header = csv_header(scored[0].columns)
+            write_csv_bytes(itertools.chain([header], lines), self.output)
+        else:
+            frames = [done.frame_path for done in scored if done.frame_path is not None]
+            if len(frames) < len(scored):  # Rendering says when frames are written as well
+                raise RuntimeError("scored buckets rendered for other columns than the file's")
+            parts = _assembled(
+                frames,
+                _column_order(self._spilled.columns),
+                self._present,
+                self.model.version_label(),
+                self.chunk_rows,
+                positions,
+            )
+            write_scored_parts(parts, self.output)
         self.summary.seconds["write"] = time.perf_counter() - start
+        self.summary.cpu_seconds["write"] = _cpu_seconds() - cpu
 
 
 #: Below this many rows one process scores: starting a scoring process (imports, model load)
@@ -509,9 +630,40 @@ def auto_workers(rows: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), MAX_AUTO_WORKERS))
 
 
-#: What scoring one bucket gives: the scored bucket file, its links, its flagged links and the
-#: canonical columns it has values in (None for an empty bucket).
-BucketResult = tuple[Path, int, int, set[str]] | None
+@dataclass(frozen=True)
+class Rendering:
+    """How a scoring process writes its bucket as finished CSV lines (CSV outputs only), so
+    that the parent's merge only orders and concatenates bytes.
+
+    A line's text does not depend on the other rows when no date has a fraction of a second
+    (``Spilled.dates_cellwise``), and its columns are the whole file's once ``present`` is the
+    whole input's: true by construction for one export; for several, merging can drop the only
+    rows with a value in a column (folded Search Console rows), so the scoring processes also
+    write the scored frames and the parent merges those if the buckets' columns say otherwise.
+    """
+
+    layout: tuple[str, ...]  # the input's columns in output order (see _layout)
+    present: frozenset[str]  # canonical columns with a value in the input
+    label: str  # the model column's value
+    frames: bool  # also write the scored frame
+
+
+@dataclass
+class ScoredBucket:
+    """What scoring one bucket gives the parent."""
+
+    bucket: int
+    links: int
+    flagged: int
+    present: set[str]  # the canonical columns it has values in
+    positions: np.ndarray  # its rows' input positions (ROW), ascending
+    frame_path: Path | None = None  # the scored frame (Arrow IPC): rows and score columns
+    lines_path: Path | None = None  # ROW and the finished CSV line of each row
+    columns: tuple[str, ...] = ()  # the output columns its lines hold
+
+
+#: Rows rendered as CSV lines at a time by a scoring process (bounds the rendering's memory).
+RENDER_ROWS = 8192
 
 
 def _score_bucket(
@@ -522,23 +674,56 @@ def _score_bucket(
     batch_rows: int,
     merge_rows: int,
     reasons: bool,
-) -> tuple[int, BucketResult]:
-    """Score one spilled bucket in batches of about ``batch_rows`` links and write its scored
-    bucket file in record batches of ``merge_rows`` (pass 2 of one bucket)."""
+    rendering: Rendering | None = None,
+) -> tuple[int, ScoredBucket | None]:
+    """Score one spilled bucket in batches of about ``batch_rows`` links and write it in record
+    batches of ``merge_rows`` rows: as finished CSV lines with ``rendering``, as a scored frame
+    without (or when ``rendering.frames`` asks for both). Pass 2 of one bucket."""
     links = _bucket_links(folder, bucket, n_files)
     if links is None or not len(links):
         return bucket, None
     present = present_canonical(links)
     scores = score_rows(model, links, chunk_rows=batch_rows, reasons=reasons)
-    frame = links.copy()
+    frame = links  # this bucket's own frame: the score columns are added in place
     for col in SCORE_COLUMNS:
         frame[col] = scores[col].to_numpy()
-    path = folder / f"scored-{bucket:04d}.arrow"
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    with pa.ipc.new_stream(str(path), table.schema) as writer:
-        # Small batches: the ordered merge holds one batch per bucket.
-        writer.write_table(table, max_chunksize=merge_rows)
-    return bucket, (path, len(links), int(scores["flag"].astype(int).sum()), present)
+    result = ScoredBucket(
+        bucket=bucket,
+        links=len(frame),
+        flagged=int(scores["flag"].astype(int).sum()),
+        present=present,
+        positions=frame[ROW].to_numpy(dtype=np.int64, copy=True),
+    )
+    if rendering is None or rendering.frames:
+        result.frame_path = folder / f"scored-{bucket:04d}.arrow"
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        with pa.ipc.new_stream(str(result.frame_path), table.schema) as writer:
+            # Small batches: the ordered merge holds one batch per bucket.
+            writer.write_table(table, max_chunksize=merge_rows)
+    if rendering is not None:
+        result.lines_path = folder / f"lines-{bucket:04d}.arrow"
+        result.columns = _write_lines(frame, rendering, result.lines_path, merge_rows)
+    return bucket, result
+
+
+def _write_lines(
+    frame: pd.DataFrame, rendering: Rendering, path: Path, merge_rows: int
+) -> tuple[str, ...]:
+    """Write a scored bucket's rows as (ROW, CSV line) record batches of ``merge_rows`` rows;
+    returns the output columns the lines hold."""
+    out = _output_frame(frame, rendering.layout, set(rendering.present), rendering.label)
+    rows = frame[ROW].to_numpy(dtype=np.int64)
+    schema = pa.schema([(ROW, pa.int64()), (LINE, pa.string())])
+    with pa.ipc.new_stream(str(path), schema) as writer:
+        for start in range(0, len(out), RENDER_ROWS):
+            lines = csv_lines(out.iloc[start : start + RENDER_ROWS], cellwise=True)
+            if lines is None:
+                # Spilled.dates_cellwise decided otherwise; a frame outside the fast path
+                # (one column, repeated names) is not a scored file.
+                raise RuntimeError(f"bucket rows that cannot be rendered apart: {list(out.dtypes)}")
+            batch = pa.table({ROW: rows[start : start + RENDER_ROWS], LINE: lines}, schema=schema)
+            writer.write_table(batch, max_chunksize=merge_rows)
+    return tuple(str(c) for c in out.columns)
 
 
 #: The model of a scoring process (loaded once per process by :func:`_load_process_model`), or
@@ -556,7 +741,7 @@ def _load_process_model(model_dir: str) -> None:
         _PROCESS_MODEL = exc
 
 
-def _score_bucket_in_process(*job: object) -> tuple[int, BucketResult]:
+def _score_bucket_in_process(*job: object) -> tuple[int, ScoredBucket | None]:
     if isinstance(_PROCESS_MODEL, LinkclfError):
         raise _PROCESS_MODEL
     assert _PROCESS_MODEL is not None, "initializer _load_process_model did not run"
@@ -571,7 +756,7 @@ _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RA
 
 def _score_in_processes(
     model_dir: str | os.PathLike[str], jobs: list[tuple], workers: int
-) -> Iterator[tuple[int, BucketResult]]:
+) -> Iterator[tuple[int, ScoredBucket | None]]:
     """Score the buckets of ``jobs`` in ``workers`` processes, yielding results as they finish.
 
     Processes are spawned (not forked: the parent holds threads and open files), and they read
@@ -646,14 +831,35 @@ def _column_order(columns: list[list[str]]) -> list[str]:
     return list(dict.fromkeys(c for cols in columns for c in cols))
 
 
+def _layout(columns: list[list[str]]) -> list[str]:
+    """The merged input's columns in the order the scored file takes them: canonical, sites,
+    every file's other columns in order of first appearance, ``seen_in``."""
+    order = _column_order(columns)
+    extras = [c for c in order if c not in (*CANONICAL_COLUMNS, *SITE_COLUMNS, SEEN_IN, ROW)]
+    return [*CANONICAL_COLUMNS, *SITE_COLUMNS, *extras, SEEN_IN]
+
+
+def _output_frame(
+    batch: pd.DataFrame, layout: Sequence[str], present: set[str], label: str
+) -> pd.DataFrame:
+    """Scored rows (input columns, ROW and the score columns) as the scored file's rows: the
+    columns of the in-memory path, a missing one empty."""
+    links = batch.reindex(columns=list(layout))
+    frame = assemble(links, batch, present=present)
+    frame[MODEL_COLUMN] = label
+    return frame
+
+
 def _assembled(
     scored_paths: list[Path],
     order: list[str],
     present: set[str],
     label: str,
     chunk_rows: int,
+    positions: list[np.ndarray] | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Scored rows in input order, with the columns of the in-memory path."""
+    """Scored rows in input order, with the columns of the in-memory path (``positions``: each
+    file's ROW column when known; read from the files otherwise)."""
     if not scored_paths:
         # No rows at all: the header the in-memory path writes for an empty export.
         empty = conform(pd.DataFrame({c: pd.Series([], dtype="string") for c in order}))
@@ -662,10 +868,6 @@ def _assembled(
         frame[MODEL_COLUMN] = label
         yield frame
         return
-    extras = [c for c in order if c not in (*CANONICAL_COLUMNS, *SITE_COLUMNS, SEEN_IN, ROW)]
-    layout = [*CANONICAL_COLUMNS, *SITE_COLUMNS, *extras, SEEN_IN]
-    for batch in _ordered_batches(scored_paths, max(chunk_rows // 2, 1)):
-        links = batch.reindex(columns=[c for c in layout if c in batch.columns])
-        frame = assemble(links, batch, present=present)
-        frame[MODEL_COLUMN] = label
-        yield frame
+    layout = _layout([order])
+    for batch in _ordered_batches(scored_paths, max(chunk_rows // 2, 1), positions):
+        yield _output_frame(batch, [c for c in layout if c in batch.columns], present, label)

@@ -91,23 +91,48 @@ def _csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
     once (pandas' own formatting for numbers and flags, Arrow for text and UTC dates), and Arrow
     quotes and joins the cells. Frames outside the fast path are written by pandas.
     """
+    lines = csv_lines(df)
+    if lines is None:
+        return _csv_bytes_pandas(df, header)
+    parts = [csv_header(df.columns)] if header else []
+    if len(df):
+        parts.append(string_bytes(lines))
+    return b"".join(parts)
+
+
+def csv_header(columns: Iterable[Any]) -> bytes:
+    """The header line :func:`_csv_bytes` writes for ``columns`` (names neutralised, quoted
+    as needed, CRLF)."""
+    import pyarrow as pa
+
+    names = [str(neutralise_formula(str(c))) for c in columns]
+    line = ",".join(_quoted(pa.array([n], pa.string()))[0].as_py() for n in names)
+    return (line + "\r\n").encode("utf-8")
+
+
+def csv_lines(df: pd.DataFrame, *, cellwise: bool = False) -> Any:
+    """Every row of ``df`` as its CSV line (CRLF included), an Arrow string array: the rows
+    :func:`_csv_bytes` writes, so header plus these lines are its bytes.
+
+    None for frames outside the fast path (one column; repeated names). With ``cellwise``, also
+    None when a cell's text would depend on the other rows of its column (pandas writes every
+    date of a column with a fraction of a second once one has one): lines that are written in
+    another grouping than they were rendered in (linkclf.stream renders each scored bucket,
+    the output interleaves them) must not depend on it.
+    """
     if df.shape[1] < 2 or not df.columns.is_unique:
         # One column: csv writes an empty cell as "" on its own line; leave such cases to it.
-        return _csv_bytes_pandas(df, header)
-    import pyarrow as pa
+        return None
     import pyarrow.compute as pc
 
-    cells = [_quoted(_cell_text(df.iloc[:, i])) for i in range(df.shape[1])]
-    parts = []
-    if header:
-        names = [str(neutralise_formula(str(c))) for c in df.columns]
-        line = ",".join(_quoted(pa.array([n], pa.string()))[0].as_py() for n in names)
-        parts.append((line + "\r\n").encode("utf-8"))
-    if len(df):
-        rows = pc.binary_join_element_wise(*cells, ",")
-        rows = pc.binary_join_element_wise(rows, "", "\r\n")  # row + CRLF
-        parts.append(_string_bytes(rows))
-    return b"".join(parts)
+    cells = []
+    for i in range(df.shape[1]):
+        text = _cell_text(df.iloc[:, i], cellwise=cellwise)
+        if text is None:
+            return None
+        cells.append(_quoted(text))
+    rows = pc.binary_join_element_wise(*cells, ",")
+    return pc.binary_join_element_wise(rows, "", "\r\n")  # row + CRLF
 
 
 def _csv_bytes_pandas(df: pd.DataFrame, header: bool) -> bytes:
@@ -126,7 +151,7 @@ _NEEDS_QUOTES = '[,"\r\n]'
 _MAYBE_FORMULA = "^(?:['=+\\-@\\s\\x0b\\x1c-\\x1f]|[^\\x00-\\x7f])"
 
 
-def _string_bytes(array: Any) -> bytes:
+def string_bytes(array: Any) -> bytes:
     """The UTF-8 bytes of an Arrow string array's values, concatenated."""
     import numpy as np
     import pyarrow as pa
@@ -153,9 +178,10 @@ def _quoted(array: Any) -> Any:
     return pc.if_else(needs, wrapped, array)
 
 
-def _cell_text(series: pd.Series) -> Any:
+def _cell_text(series: pd.Series, *, cellwise: bool = False) -> Any:
     """One column as the text pandas' to_csv writes for it after spreadsheet_safe ('' for a
-    missing value), as an Arrow string array without nulls."""
+    missing value), as an Arrow string array without nulls; None with ``cellwise`` for a
+    column of dates pandas formats as a whole (see :func:`csv_lines`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -180,6 +206,12 @@ def _cell_text(series: pd.Series) -> Any:
         dates = _utc_dates(series)
         if dates is not None:
             return dates
+    if cellwise and (
+        pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+    ):
+        # pandas picks one format for the column (its finest fraction; dates only when every
+        # value is a midnight): a cell's text depends on the others.
+        return None
     # Numbers, flags, other dates and mixed columns: pandas' own CSV formatting, then str() as
     # the csv module applies it.
     if text_column:
@@ -216,6 +248,24 @@ def _neutralised(array: Any) -> Any:
     return pa.array(values, pa.string()) if changed else array
 
 
+def utc_dates_cellwise(series: pd.Series) -> bool:
+    """Whether pandas writes every UTC timestamp of ``series`` on its own terms: no value has a
+    fraction of a second (pandas then adds one to every value) and every year has four digits.
+    """
+    import numpy as np
+
+    naive = series.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    ticks = naive[~np.isnat(naive)].astype(np.int64)
+    return not (
+        len(ticks)
+        and (
+            (ticks % 1_000_000).any()
+            or ticks.min() < -30610224000 * 1_000_000  # 1000-01-01
+            or ticks.max() >= 253402300800 * 1_000_000  # 10000-01-01
+        )
+    )
+
+
 def _utc_dates(series: pd.Series) -> Any:
     """UTC timestamps as pandas writes them (``2024-12-05 23:09:11+00:00``) when no value has
     a fraction of a second (pandas then adds one to every value) and every year has four
@@ -224,15 +274,10 @@ def _utc_dates(series: pd.Series) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not utc_dates_cellwise(series):
+        return None
     naive = series.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
     valid = ~np.isnat(naive)
-    ticks = naive[valid].astype(np.int64)
-    if len(ticks) and (
-        (ticks % 1_000_000).any()
-        or ticks.min() < -30610224000 * 1_000_000  # 1000-01-01
-        or ticks.max() >= 253402300800 * 1_000_000  # 10000-01-01
-    ):
-        return None
     seconds = pa.array(naive.astype("datetime64[s]"), pa.timestamp("s"), mask=~valid)
     text = pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
     text = pc.binary_join_element_wise(text, "+00:00", "")
@@ -320,18 +365,51 @@ def write_table_parts(parts: Iterable[pd.DataFrame], path: str | os.PathLike[str
     renamed; stdout and special files get the bytes from a spool file once all parts are done
     (a reader of a pipe never sees half a table).
     """
+    writer = _WRITERS[format_of(path)]
+    _write_out(lambda handle: writer(parts, handle), path)
+
+
+def write_csv_bytes(chunks: Iterable[bytes], path: str | os.PathLike[str]) -> None:
+    """Write a CSV table from its finished bytes (the header line first, then whole lines, as
+    :func:`csv_header` and :func:`csv_lines` render them), gzipped for ``.csv.gz``, atomically
+    as :func:`write_table_parts` writes.
+
+    Raises
+    ------
+    ValueError
+        ``path`` names a format other than CSV.
+    """
+    ext = format_of(path)
+    if ext not in (".csv", ".csv.gz"):
+        raise ValueError(f"write_csv_bytes writes .csv and .csv.gz, not {ext}")
+
+    def write(handle: IO[bytes]) -> None:
+        if ext == ".csv":
+            for chunk in chunks:
+                handle.write(chunk)
+            return
+        # As _write_csv_gz: the same deflate stream whatever the chunks (no flush between them).
+        with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0, filename="") as gz:
+            for chunk in chunks:
+                gz.write(chunk)
+
+    _write_out(write, path)
+
+
+def _write_out(write: Callable[[IO[bytes]], None], path: str | os.PathLike[str]) -> None:
+    """Run ``write`` on the output at ``path``: a temp file renamed over a regular file (a
+    symlink's target), a spool copied out for stdout and special files."""
     text = os.fspath(path)
-    writer = _WRITERS[format_of(text)]
     if is_stream(text):
         with tempfile.TemporaryFile() as spool:
-            writer(parts, spool)
+            write(spool)
             spool.seek(0)
             _copy_out(spool, text)
         return
     # A symlink is written at its target, so the link itself survives.
     real = os.path.realpath(text) if os.path.islink(text) else text
     with atomic_open(real, "wb") as handle:
-        writer(parts, handle)
+        write(handle)
 
 
 def _copy_out(spool: IO[bytes], path: str) -> None:

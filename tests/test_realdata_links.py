@@ -193,9 +193,17 @@ def test_check_real_link_section_prints_tables_and_writes_json(tmp_path) -> None
     assert result.exit_code == 0, result.output
     assert "in-body editorial citations" in result.output
     figures = json.loads(out.read_text(encoding="utf-8"))["real_links"]
-    assert set(figures) == {"placement_vs_ground_truth", "canonical", "ahrefs"}
+    assert set(figures) == {"placement_vs_ground_truth", "canonical", "ahrefs", "tld_sensitivity"}
     assert figures["ahrefs"]["rendering"] == "ahrefs"
     assert figures["canonical"]["groups"]["editorial"]["n"] > 500
+    # The counterfactual scores the same .com links twice: as they are, they are the Ahrefs
+    # rendering's own links, so their flags are part of its count.
+    moved = figures["tld_sensitivity"]
+    assert moved["tld"] == "info" and "moved to .info" in result.output
+    for group in ("editorial", "template"):
+        as_is = moved[group]["as_is"]
+        assert as_is["n"] == moved[group]["moved"]["n"] > 500
+        assert as_is["flagged"] <= figures["ahrefs"]["groups"][group]["flagged"]
 
 
 def test_gap_report_groups_features_by_family_and_prints_each_family() -> None:

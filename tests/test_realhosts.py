@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linkclf.realdata import locate
-from linkclf.realhosts import check_markdown, hostname_check, verdict
+from linkclf.realhosts import check_markdown, hostname_check, tld_counts, tld_markdown, verdict
 
 
 def _side(auc: float, log_odds: float = float("nan")) -> dict[str, float]:
@@ -33,3 +33,14 @@ def test_every_hostname_feature_the_model_uses_agrees_with_real_hostnames() -> N
     used = [f for f in check["features"] if f["feature"] not in excluded]
     assert [f["feature"] for f in used if f["verdict"] != "agrees"] == []
     assert "| host_digits |" in check_markdown(check)
+
+
+@pytest.mark.skipif(locate() is None, reason="needs ../shared/data/real")
+def test_the_tld_table_counts_real_hostnames_per_tld() -> None:
+    counts = tld_counts()
+    # Every listed TLD and the country TLDs it is checked against, with real counts.
+    assert counts["listed"].sum() > 30 and {"ru", "cn", "de"} <= set(counts.index)
+    assert counts.loc["de", "natural"] > 100 and counts.loc["de", "log_odds"] < 0
+    # .shop carries the disavowed waves: far more manipulative than natural hosts.
+    assert counts.loc["shop", "manipulative"] > 100 and counts.loc["shop", "log_odds"] > 3
+    assert "| .info | yes |" in tld_markdown(counts)

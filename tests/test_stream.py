@@ -97,6 +97,82 @@ def test_buckets_scored_by_two_processes_give_the_one_process_file(
     assert not list(tmp_path.glob(".*"))  # the spill folder is gone
 
 
+def _not_called(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the parent formatted scored rows itself")
+
+
+def test_csv_lines_rendered_by_two_scoring_processes_are_the_in_memory_file(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CSV outputs: each scoring process renders its buckets' rows as finished lines and the
+    parent only interleaves them (it formats no cell): the in-memory file, byte for byte,
+    gzipped too."""
+    import linkclf.stream
+
+    model, links = fitted
+    model.save(tmp_path / "m", metrics={}, card="", extra={})
+    loaded = LinkClassifier.load(tmp_path / "m")
+    hostile = ['=HYPERLINK("x")', "with, comma", 'with "quotes"', "line\nbreak", "+1", "東京", ""]
+    links = links.assign(note=[hostile[i % len(hostile)] for i in range(len(links))])
+    export = tmp_path / "export.csv"
+    write_csv_atomic(links, export, for_spreadsheet=False)
+    monkeypatch.setattr(linkclf.stream, "_assembled", _not_called)
+    for name in ("scored.csv", "scored.csv.gz"):
+        expected = _in_memory(loaded, [str(export)], tmp_path / f"memory-{name}")
+        summary = score_files(
+            loaded,
+            [str(export)],
+            tmp_path / name,
+            chunk_rows=97,
+            buckets=5,
+            workers=2,
+            model_dir=tmp_path / "m",
+        )
+        assert summary.workers == 2
+        assert (tmp_path / name).read_bytes() == expected
+
+
+def test_dates_with_a_fraction_of_a_second_are_formatted_by_the_parent(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandas writes every date of a column with a fraction once one has one, so such rows
+    are not rendered bucket by bucket: the parent writes them as before."""
+    import linkclf.stream
+
+    model, links = fitted
+    links = links.assign(first_seen=links["first_seen"] + pd.Timedelta(milliseconds=250))
+    export = tmp_path / "export.csv"
+    write_csv_atomic(links, export, for_spreadsheet=False)
+    expected = _in_memory(model, [str(export)], tmp_path / "memory.csv")
+    assert b" 00:00:00.250+00:00," in expected
+    monkeypatch.setattr(linkclf.stream, "_write_lines", _not_called)
+    score_files(model, [str(export)], tmp_path / "stream.csv", chunk_rows=97, buckets=5)
+    assert (tmp_path / "stream.csv").read_bytes() == expected
+
+
+def test_lines_rendered_for_columns_the_merge_emptied_are_not_written(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    """Several exports: a column with values only in rows the merge folds away is rendered in
+    every line but is not in the file; the scored frames, written as well, are merged instead."""
+    from linkclf.stream import StreamRun
+
+    model, links = fitted
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    write_csv_atomic(links.iloc[: len(links) * 2 // 3], first, for_spreadsheet=False)
+    write_csv_atomic(links.iloc[len(links) // 3 :], second, for_spreadsheet=False)
+    paths = [str(first), str(second)]
+    expected = _in_memory(model, paths, tmp_path / "memory.csv")
+    assert b"trust_flow" not in expected.split(b"\r\n", 1)[0]
+    with StreamRun(model, paths, tmp_path / "stream.csv", chunk_rows=61, buckets=4) as run:
+        run.read()
+        run._spilled.present.add("trust_flow")  # as if a folded row had had a value
+        run.score()
+        assert all(done.lines_path and done.frame_path for done in run._scored)
+        run.write()
+    assert (tmp_path / "stream.csv").read_bytes() == expected
+
+
 def test_header_only_export_gives_the_header_only_scored_file(
     fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
 ) -> None:

@@ -62,9 +62,12 @@ def command(
     if links:
         from linkclf.realdata_links import (
             RENDERINGS,
+            flag_rates,
             flag_rates_markdown,
             placement_vs_ground_truth,
-            real_link_flag_rates,
+            score_real_links,
+            tld_sensitivity,
+            tld_sensitivity_markdown,
         )
 
         check = placement_vs_ground_truth(data_dir)
@@ -74,11 +77,16 @@ def command(
             f"{check['precision']:.3f}, recall {check['recall']:.3f} "
             f"({check['n_evaluated']:,} links with anchor text)"
         )
+        scored = {}
         for rendering in RENDERINGS:
             info(f"scoring the real pages' outbound links ({rendering} rendering) with {model} ...")
-            rates = real_link_flag_rates(model, data_dir, rendering=rendering)
-            figures["real_links"][rendering] = rates
+            scored[rendering] = score_real_links(model, data_dir, rendering=rendering)
+            figures["real_links"][rendering] = rates = flag_rates(scored[rendering])
             typer.echo("\n" + flag_rates_markdown(rates))
+        info("the same links with their pages moved from .com to .info ...")
+        sensitivity = tld_sensitivity(model, data_dir, as_is=scored["ahrefs"])
+        figures["real_links"]["tld_sensitivity"] = sensitivity
+        typer.echo("\n" + tld_sensitivity_markdown(sensitivity))
     if gap:
         from linkclf.realgap import gap_markdown, reality_gap
 

@@ -68,16 +68,34 @@ def parse_number(values: pd.Series, *, decimal_comma: bool = False) -> pd.Series
         grouped = text.str.match(_EU_GROUPED.pattern, na=False)
         text = text.where(~grouped, text.str.replace(".", "", regex=False))
         text = text.str.replace(",", ".", regex=False)
-    try:
-        out = text.astype("float64")  # the common case: every cell a plain number or blank
-    except (ValueError, TypeError):
-        out = pd.to_numeric(text, errors="coerce").astype("float64")
+    out = _plain_numbers(text)  # the common case: every cell a plain number or blank
+    if out is None:
+        try:
+            out = text.astype("float64")
+        except (ValueError, TypeError):
+            out = pd.to_numeric(text, errors="coerce").astype("float64")
     # Only the cells the fast C path could not read go through the slower regex repairs.
     todo = out.isna() & text.notna()
     if todo.any():
         out.loc[todo] = np.array([_repair_number(v) for v in text[todo]], dtype="float64")
     # "inf" / "1e999" parse as floats, but no vendor metric is infinite.
     return out.where(np.isfinite(out.to_numpy()))
+
+
+def _plain_numbers(text: pd.Series) -> pd.Series | None:
+    """``text`` as float64 by Arrow's cast when every cell is a plain decimal number or blank
+    (None otherwise). Arrow reads the decimal literals Python's float() reads, correctly
+    rounded as it is, and refuses the rest (digit underscores, non-ASCII digits), which then go
+    the slower way; pandas' astype converted every cell to a Python string first."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        values = pc.cast(pa.array(text, from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    numbers = values.to_numpy(zero_copy_only=False)  # nulls become NaN
+    return pd.Series(numbers, index=text.index, dtype="float64")
 
 
 def _repair_number(value: str) -> float:

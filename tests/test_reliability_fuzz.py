@@ -11,6 +11,7 @@ import os
 import random
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,8 @@ def base_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @SETTINGS
 @given(seed=SEEDS)
 def test_damaged_model_loads_or_is_refused(tmp_path: Path, base_model: Path, seed: int) -> None:
-    root = tmp_path / f"m{seed}"
+    # Hypothesis may draw a seed twice (tmp_path is shared by its examples): a fresh folder each.
+    root = Path(tempfile.mkdtemp(prefix=f"m{seed}-", dir=tmp_path)) / "m"
     shutil.copytree(base_model, root)
     fuzz.damage_model(root, random.Random(seed))
     try:

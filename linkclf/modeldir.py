@@ -30,6 +30,7 @@ import json
 import math
 import os
 import re
+import tokenize
 from pathlib import Path
 from typing import Any
 
@@ -242,7 +243,8 @@ def _array(path: Path, ndim: int) -> tuple[int, ...]:
             else:
                 raise ValueError(f"unknown .npy version {version}")
             offset = handle.tell()
-        except (ValueError, OSError, SyntaxError, TypeError) as exc:
+        # A damaged 1.0 header can also fail in NumPy's tokenize-based repair of old headers.
+        except (ValueError, OSError, SyntaxError, TypeError, tokenize.TokenError) as exc:
             raise _error(path, "a NumPy .npy array", f"no valid header ({str(exc)[:80]})") from None
         if dtype.kind != "f" or dtype.hasobject or dtype.itemsize not in (4, 8):
             raise _error(path, "an array of float32/float64", f"dtype {dtype}")

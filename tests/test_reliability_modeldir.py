@@ -80,6 +80,15 @@ def _huge_header(root: Path) -> None:
         )
 
 
+def _unclosed_header(root: Path) -> None:
+    # A header NumPy cannot parse as a literal goes through its tokenize-based repair of old
+    # headers, which fails with tokenize.TokenError (the fuzz test's seed 28 found it).
+    path = root / "features" / "anchor_mean.npy"
+    data = bytearray(path.read_bytes())
+    data[: data.index(b"\n")] = data[: data.index(b"\n")].replace(b"}", b"[", 1)
+    path.write_bytes(bytes(data))
+
+
 def _npz(root: Path) -> None:
     path = root / "features" / "anchor_mean.npy"
     np.savez(root / "x.npz", a=np.zeros(3))
@@ -141,6 +150,7 @@ TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     "npy of strings": (_npy("anchor_mean.npy", np.array(["a", "b"])), "dtype"),
     "npz renamed npy": (_npz, "anchor_mean.npy"),
+    "npy header left unclosed": (_unclosed_header, "anchor_mean.npy"),
     "npy header claims 1e11 floats": (_huge_header, "anchor_mean.npy"),
     "npy with NaN": (_npy("context_mean.npy", np.full(64, np.nan)), "finite"),
     "FIFO as features.json": (_fifo, "FIFO"),

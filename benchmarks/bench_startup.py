@@ -23,6 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _timing import time_calls
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "datasets" / "samples" / "ahrefs-sample.tsv"
 
@@ -46,16 +48,7 @@ def child(model_dir: str, output: str) -> None:
     spent: dict[str, float] = {}
 
     def timed(obj: object, name: str, key: str) -> None:
-        inner = getattr(obj, name)
-
-        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            t = time.perf_counter()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                spent[key] = spent.get(key, 0.0) + time.perf_counter() - t
-
-        setattr(obj, name, wrapper)
+        time_calls(obj, name, key, spent)
 
     classifier = linkclf.model.LinkClassifier
     timed(classifier, "load", "load model")

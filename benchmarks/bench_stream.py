@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _timing import time_calls
+
 ROOT = Path(__file__).resolve().parents[1]
 PIECE = 100_000
 
@@ -135,16 +137,7 @@ def child(export: str, model: str, output: str, reasons: bool, workers: int | No
     spent = {"embed": 0.0, "reasons (TreeSHAP)": 0.0, "features": 0.0, "predict": 0.0}
 
     def timed(obj: object, name: str, key: str) -> None:
-        inner = getattr(obj, name)
-
-        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            t = time.perf_counter()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                spent[key] += time.perf_counter() - t
-
-        setattr(obj, name, wrapper)
+        time_calls(obj, name, key, spent)
 
     timed(clf.features.embedder, "encode", "embed")
     asked = {"texts asked": 0, "texts embedded": 0}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -317,15 +318,14 @@ class LinkClassifier(Estimator):
         """The booster's TreeShap, built once per booster (and kept in linkclf's cache between
         processes, linkclf.treeshap_cache); None when the trees have parts it does not
         replicate (categorical splits, linear trees), which LightGBM then explains."""
-        cached = getattr(self, "_treeshap_cache", None)
-        if cached is None or cached[0] is not self.booster_:
+
+        def build() -> TreeShap | None:
             try:
-                shap: TreeShap | None = load_or_build(self._model_text())
+                return load_or_build(self._model_text())
             except Unsupported:
-                shap = None
-            cached = (self.booster_, shap)
-            self._treeshap_cache = cached
-        return cached[1]
+                return None
+
+        return self._per_booster("treeshap", build)
 
     def feature_importance(self) -> pd.Series:
         self._check_fitted()
@@ -335,11 +335,18 @@ class LinkClassifier(Estimator):
     def _model_text(self) -> str:
         """``booster_.model_to_string()``, written once per booster: the version label and
         the TreeSHAP cache both need it, and it costs ~20-40 ms for the shipped model."""
-        cached = getattr(self, "_model_text_cache", None)
-        if cached is None or cached[0] is not self.booster_:
-            cached = (self.booster_, self.booster_.model_to_string())
-            self._model_text_cache = cached
-        return cached[1]
+        return self._per_booster("model_text", self.booster_.model_to_string)
+
+    def _per_booster(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the booster is replaced (fit, load): what is derived
+        from the trees alone is computed once per booster."""
+        memo = self.__dict__.setdefault("_booster_memo", {})
+        if memo.get("booster") is not self.booster_:
+            memo.clear()
+            memo["booster"] = self.booster_
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def version_label(self) -> str:
         """``name@hash``: the model directory's name and a digest of its trees."""

@@ -57,10 +57,8 @@ def load_or_build(model_text: str, folder: Path | None = None) -> TreeShap:
         with np.load(path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}
         return TreeShap.from_arrays(arrays)
-    except FileNotFoundError:
-        pass
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        pass  # damaged or foreign: built again below and rewritten
+        pass  # absent, damaged or foreign: built below and (re)written
     shap = TreeShap(model_text)
     try:
         with atomic_open(path, "wb") as handle:

@@ -67,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
         "num_boost_round": 400,
         "early_stopping_rounds": 50,
         "threshold_beta": 0.5,
+        "members": 1,
         "params": {"learning_rate": 0.08, "num_leaves": 31, "min_data_in_leaf": 40},
     },
     "evaluation": {"bootstrap": 200, "ablation": True, "ood": True},

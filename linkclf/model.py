@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf import __version__, modeldir
+from linkclf.ensemble import average_boosters
 from linkclf.errors import ModelError
 from linkclf.estimator import Estimator
 from linkclf.features import FeatureBuilder, catalogue
@@ -133,6 +134,9 @@ class LinkClassifier(Estimator):
     threshold_beta : the F-beta the threshold maximises on validation (0.5: precision first).
     dask : grow the trees on Dask: a scheduler address, or "local" for a LocalCluster; None
         trains in this process. Calibration and threshold are computed here either way.
+    members : boosters grown on disjoint parts of the training rows (``member_of`` in ``fit``)
+        and averaged into one (linkclf.ensemble): the model's raw score is their mean, then
+        calibrated and thresholded once on all the validation rows. 1 grows one booster.
     """
 
     meta_: dict[str, Any]
@@ -148,6 +152,7 @@ class LinkClassifier(Estimator):
         threshold_beta: float = 0.5,
         dask: str | None = None,
         exclude_features: tuple[str, ...] = (),
+        members: int = 1,
     ) -> None:
         self.features = features
         self.params = params
@@ -157,6 +162,7 @@ class LinkClassifier(Estimator):
         self.threshold_beta = threshold_beta
         self.dask = dask
         self.exclude_features = exclude_features
+        self.members = members
 
     #: Hyperparameters written to model.json and restored by load (everything but the carried
     #: FeatureBuilder, which has its own directory, and where the trees were grown).
@@ -167,6 +173,7 @@ class LinkClassifier(Estimator):
         "exclude_families",
         "threshold_beta",
         "exclude_features",
+        "members",
     )
 
     def builder(self) -> FeatureBuilder:
@@ -194,40 +201,37 @@ class LinkClassifier(Estimator):
         X_valid: pd.DataFrame,
         y_valid: np.ndarray,
         kinds_train: pd.Series | None = None,
+        member_of: np.ndarray | None = None,
     ) -> LinkClassifier:
         """Fit on feature frames (``FeatureBuilder.transform``); returns self.
 
         Early stopping, calibration and the threshold all use the validation rows, which must
-        come from referring domains absent from training (see linkclf.splits).
+        come from referring domains absent from training (see linkclf.splits). ``member_of``
+        gives each training row's member (0 to ``members`` - 1, or -1 for a row every member
+        learns from); None deals the rows out in turn. Each member stops early on all the
+        validation rows.
         """
         y_train = np.asarray(y_train, dtype=int)
         y_valid = np.asarray(y_valid, dtype=int)
         cols = self.select_columns(list(X_train.columns))
         params = {**DEFAULT_PARAMS, **(self.params or {})}
-        if self.dask is not None:
-            from linkclf.distributed import dask_client, fit_booster_dask
-
-            with dask_client(self.dask) as client:
-                self.booster_ = fit_booster_dask(
-                    client,
-                    X_train[cols],
-                    y_train,
-                    X_valid[cols],
-                    y_valid,
-                    params,
-                    self.num_boost_round,
+        k = max(int(self.members), 1)
+        if member_of is None:
+            member_of = np.arange(len(X_train)) % k
+        member_of = np.asarray(member_of)
+        grown = []
+        for i in range(k):
+            rows = (member_of == i) | (member_of < 0)
+            if k > 1 and np.unique(y_train[rows]).size < 2:
+                raise ModelError(
+                    f"training rows of both labels for each of the {k} members",
+                    f"member {i} with {int(rows.sum())} row(s) of one label",
+                    "lower model.members or add labelled links",
                 )
-        else:
-            train_set = lgb.Dataset(X_train[cols], label=y_train, free_raw_data=True)
-            valid_set = lgb.Dataset(X_valid[cols], label=y_valid, reference=train_set)
-            self.booster_ = lgb.train(
-                params,
-                train_set,
-                num_boost_round=self.num_boost_round,
-                valid_sets=[valid_set],
-                valid_names=["valid"],
-                callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
-            )
+            member_params = {**params, "seed": int(params.get("seed", 0)) + i}
+            X_member = X_train[cols] if rows.all() else X_train.loc[rows, cols]
+            grown.append(self._grow(X_member, y_train[rows], X_valid[cols], y_valid, member_params))
+        self.booster_ = average_boosters(grown)
         raw_valid = np.asarray(self.booster_.predict(X_valid[cols]))
         self.calibrator_ = Calibrator.fit(raw_valid, y_valid)
         self.threshold_ = choose_threshold(
@@ -240,6 +244,33 @@ class LinkClassifier(Estimator):
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = len(cols)
         return self
+
+    def _grow(
+        self,
+        X_train: pd.DataFrame,
+        y_train: np.ndarray,
+        X_valid: pd.DataFrame,
+        y_valid: np.ndarray,
+        params: dict[str, Any],
+    ) -> lgb.Booster:
+        """One booster, early stopping on the validation rows (on Dask when ``dask`` is set)."""
+        if self.dask is not None:
+            from linkclf.distributed import dask_client, fit_booster_dask
+
+            with dask_client(self.dask) as client:
+                return fit_booster_dask(
+                    client, X_train, y_train, X_valid, y_valid, params, self.num_boost_round
+                )
+        train_set = lgb.Dataset(X_train, label=y_train, free_raw_data=True)
+        valid_set = lgb.Dataset(X_valid, label=y_valid, reference=train_set)
+        return lgb.train(
+            params,
+            train_set,
+            num_boost_round=self.num_boost_round,
+            valid_sets=[valid_set],
+            valid_names=["valid"],
+            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
+        )
 
     def _fit_kinds(
         self, X: pd.DataFrame, y: np.ndarray, kinds: pd.Series, params: dict[str, Any]

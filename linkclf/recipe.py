@@ -21,6 +21,7 @@ from linkclf.model import LinkClassifier
 from linkclf.profiles import featurise
 from linkclf.schema import COLUMN_SET
 from linkclf.splits import grouped_three_way, holdout
+from linkclf.stream import bucket_of
 
 #: Families that come from the text embeddings (left out in the ablation).
 EMBEDDING_FAMILIES = ("embedding", "relevance")
@@ -48,16 +49,30 @@ def expand_column_sets(data: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
         return data
     # The user's own labelled links (rows of scored files) are an export with its own columns:
     # they stay as they are, one export of their own, so the promotion gate finds them whole.
-    own = (
-        data["p_manipulative"].notna().to_numpy(dtype=bool)
-        if "p_manipulative" in data.columns
-        else np.zeros(len(data), dtype=bool)
-    )
+    own = own_rows(data)
     if not own.any():
         return _expand(data, names)
     expanded = _expand(data[~own], names)
     theirs = data[own].assign(**{COLUMN_SET: "as exported"})
     return pd.concat([expanded, theirs], ignore_index=True)
+
+
+def own_rows(data: pd.DataFrame) -> np.ndarray:
+    """The user's own labelled links: rows of scored files (they carry the model's
+    ``p_manipulative``), as opposed to the shipped simulated data."""
+    if "p_manipulative" not in data.columns:
+        return np.zeros(len(data), dtype=bool)
+    return data["p_manipulative"].notna().to_numpy(dtype=bool)
+
+
+def member_of(data: pd.DataFrame, members: int) -> np.ndarray:
+    """Each row's ensemble member (linkclf.ensemble): whole target sites per member, by a
+    stable hash of the site, so each member learns from its own simulated profiles as if from
+    another draw of the simulator; the user's own links go to every member (-1), so every
+    member learns from them."""
+    out = bucket_of(data["target_site"], max(members, 1))
+    out[own_rows(data)] = -1
+    return out
 
 
 def split(data: pd.DataFrame, cfg: dict[str, Any]) -> Split:
@@ -103,6 +118,7 @@ def classifier(
         threshold_beta=float(m["threshold_beta"]),
         dask=dask,
         exclude_features=tuple(cfg["features"].get("exclude", [])),
+        members=int(m.get("members", 1)),
     )
 
 
@@ -129,6 +145,7 @@ def fit_on_masks(
         X[valid],
         y[valid],
         kinds_train=data.loc[train, "kind"].astype("string") if kinds else None,
+        member_of=member_of(data[train], clf.members),
     )
 
 

@@ -23,7 +23,7 @@ def test_override_typo_is_refused_naming_the_valid_keys() -> None:
         load_config(None, ["model.num_boost_rounds=10"])
     line = err.value.one_line()
     assert "model.num_boost_rounds" in line
-    assert "early_stopping_rounds, num_boost_round, params, threshold_beta" in line
+    assert "early_stopping_rounds, members, num_boost_round, params, threshold_beta" in line
 
 
 def test_wrong_type_is_refused() -> None:

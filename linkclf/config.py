@@ -31,7 +31,6 @@ DEFAULTS: dict[str, Any] = {
     "features": {
         "embedder": "minilm-static",
         "n_components": 16,
-        "profile_prior_links": 0,
         # Features that tell real natural links from simulated ones (own ROC-AUC > 0.75 in
         # `python -m linkclf.realgap`): simulator artifacts, left out of the model. The context
         # projection goes as one block (its components only mean something together).

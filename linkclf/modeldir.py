@@ -208,22 +208,6 @@ def validate_features(root: Path, embedder_dim: int | None = None) -> dict[str, 
     names = _field(path, config, "feature_names", "list[str]")
     if not names or len(names) > MAX_FEATURES:
         raise _error(path, f"field 'feature_names': 1 to {MAX_FEATURES:,} names", str(len(names)))
-    links = _field(path, config, "profile_prior_links", "number", required=False)
-    if links is not None and not 0 <= links <= 1e6:
-        raise _error(path, "field 'profile_prior_links' in 0..1e6", _short(links))
-    prior = _field(path, config, "anchor_prior", "dict", required=links is not None)
-    if prior is not None:
-        from linkclf.features.profile import ANCHOR_SHARE_TYPES
-
-        if set(prior) != set(ANCHOR_SHARE_TYPES) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
-            for v in prior.values()
-        ):
-            raise _error(
-                path,
-                f"field 'anchor_prior' with a share in 0..1 for each of {', '.join(ANCHOR_SHARE_TYPES)}",
-                _short(prior),
-            )
     families = _field(path, config, "families", "dict")
     if not all(isinstance(v, str) for v in families.values()):
         raise _error(path, "field 'families' mapping names to strings", "other values")

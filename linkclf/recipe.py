@@ -90,11 +90,7 @@ def split(data: pd.DataFrame, cfg: dict[str, Any]) -> Split:
 def fit_features(data: pd.DataFrame, train: np.ndarray, cfg: dict[str, Any]) -> FeatureBuilder:
     """A FeatureBuilder with the config's embedder, its projections learnt on the training rows."""
     embedder = make_embedder(cfg["features"]["embedder"])
-    builder = FeatureBuilder(
-        embedder,
-        n_components=int(cfg["features"]["n_components"]),
-        profile_prior_links=float(cfg["features"].get("profile_prior_links", 0)),
-    )
+    builder = FeatureBuilder(embedder, n_components=int(cfg["features"]["n_components"]))
     return builder.fit(data[train])
 
 

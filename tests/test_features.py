@@ -10,7 +10,7 @@ import pytest
 
 from linkclf.features import hostname_features
 from linkclf.features.anchors import anchor_features
-from linkclf.features.profile import ANCHOR_SHARE_TYPES, anchor_type_prior, profile_features
+from linkclf.features.profile import profile_features
 from linkclf.features.structure import authority_features, placement_features, rel_features
 from linkclf.features.url import url_features
 from linkclf.schema import conform
@@ -362,35 +362,3 @@ def test_profile_aggregates_on_a_hand_made_profile() -> None:
     assert prof["target_domains"].iloc[0] == 4
     assert prof["target_exact_share"].iloc[0] == pytest.approx(5 / 6)
     assert prof["target_brand_share"].iloc[0] == pytest.approx(1 / 6)
-
-
-def test_small_profiles_anchor_shares_are_pulled_to_the_prior() -> None:
-    """One exact-match anchor out of one link is noise, not a profile heavy in exact anchors;
-    the same share over 200 links barely moves."""
-    small = links([{"source_url": "https://blog.example/post", "anchor": "volkorenbrood"}])
-    big = links(
-        [{"source_url": f"https://s{i}.example/p", "anchor": "volkorenbrood"} for i in range(200)]
-    )
-    prior = {t: 0.2 for t in ANCHOR_SHARE_TYPES}
-    for df in (small, big):
-        types = anchor_features(df).attrs["anchor_type"]
-        assert set(types) == {"exact"}
-        plain = profile_features(df, types)
-        assert plain["target_exact_share"].iloc[0] == 1.0
-        assert plain.equals(profile_features(df, types, prior, prior_links=0))
-        shrunk = profile_features(df, types, prior, prior_links=10)
-        n = len(df)
-        assert shrunk["target_exact_share"].iloc[0] == pytest.approx((n + 10 * 0.2) / (n + 10))
-        assert shrunk["target_brand_share"].iloc[0] == pytest.approx(10 * 0.2 / (n + 10))
-        # Nothing but the anchor-type shares moves.
-        others = [c for c in plain.columns if not c.endswith("_share") or "target_" not in c]
-        pd.testing.assert_frame_equal(shrunk[others], plain[others])
-    one = profile_features(small, ["exact"], prior, prior_links=10)["target_exact_share"].iloc[0]
-    assert one < 0.3  # 1 link: mostly the prior
-    many = profile_features(big, ["exact"] * 200, prior, 10)["target_exact_share"].iloc[0]
-    assert many > 0.95  # 200 links: mostly the profile
-
-
-def test_anchor_type_prior_is_each_types_share() -> None:
-    prior = anchor_type_prior(np.array(["exact", "brand", "brand", "other"], dtype=object))
-    assert prior == {"exact": 0.25, "partial": 0.0, "brand": 0.5, "generic": 0.0, "naked_url": 0.0}

@@ -121,25 +121,6 @@ def test_save_load_round_trip_gives_identical_features(
     assert loaded.families_ == fitted.families_
 
 
-def test_profile_prior_is_learnt_saved_and_loaded(train: pd.DataFrame, tmp_path: Path) -> None:
-    shrinking = FeatureBuilder(HashingEmbedder(32), n_components=4, profile_prior_links=10)
-    shrinking.fit(train)
-    plain = FeatureBuilder(HashingEmbedder(32), n_components=4).fit(train)
-    assert sum(shrinking.anchor_prior_.values()) <= 1.0
-    # Only the target's anchor-type shares differ between the two builders.
-    a, b = shrinking.transform(train), plain.transform(train)
-    moved = [c for c in a.columns if not np.allclose(a[c], b[c], equal_nan=True)]
-    assert moved and all(c.startswith("target_") and c.endswith("_share") for c in moved)
-    shrinking.save(tmp_path / "shrinking")
-    plain.save(tmp_path / "plain")
-    loaded = FeatureBuilder.load(tmp_path / "shrinking", HashingEmbedder(32))
-    assert loaded.profile_prior_links == 10
-    pd.testing.assert_frame_equal(loaded.transform(train), a)
-    # A builder of plain shares writes the features.json it always wrote.
-    config = (tmp_path / "plain" / "features.json").read_text()
-    assert "anchor_prior" not in config and "profile_prior_links" not in config
-
-
 def test_load_refuses_a_different_embedder(fitted: FeatureBuilder, tmp_path: Path) -> None:
     fitted.save(tmp_path / "features")
     with pytest.raises(ModelError) as err:

@@ -144,13 +144,6 @@ TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
         lambda r: _json(r / "features" / "features.json", _set("n_components", "16")),
         "n_components",
     ),
-    "features.json anchor prior above 1": (
-        lambda r: _json(
-            r / "features" / "features.json",
-            _set("anchor_prior", dict.fromkeys(["exact", "partial", "brand", "generic"], 2.0)),
-        ),
-        "anchor_prior",
-    ),
     "features.json names a dict": (
         lambda r: _json(r / "features" / "features.json", _set("feature_names", {"a": 1})),
         "feature_names",

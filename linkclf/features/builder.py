@@ -20,7 +20,7 @@ from linkclf.features import catalogue
 from linkclf.features._util import map_unique
 from linkclf.features.anchors import anchor_features, brand_tokens, target_terms
 from linkclf.features.embed import Embedder
-from linkclf.features.profile import anchor_type_prior, profile_features
+from linkclf.features.profile import profile_features
 from linkclf.features.structure import authority_features, placement_features, rel_features
 from linkclf.features.url import url_features
 from linkclf.io import write_bytes_atomic, write_text_atomic
@@ -78,22 +78,14 @@ class FeatureBuilder(Estimator):
     n_components : PCA dimensions kept for the anchor and for the context embeddings.
     money_terms : words that make an anchor "exact"/"partial" for every target, on top of the
         terms derived from each target's URL and profile.
-    profile_prior_links : pseudo-links pulling a target's anchor-type shares towards the
-        training links' shares (``fit`` learns them): a profile of a few links is weak
-        evidence of anything (linkclf.features.profile). 0 keeps plain shares.
     """
 
     def __init__(
-        self,
-        embedder: Embedder,
-        n_components: int = 16,
-        money_terms: list[str] | None = None,
-        profile_prior_links: float = 0.0,
+        self, embedder: Embedder, n_components: int = 16, money_terms: list[str] | None = None
     ) -> None:
         self.embedder = embedder
         self.n_components = n_components
         self.money_terms = money_terms
-        self.profile_prior_links = profile_prior_links
 
     # -- text ---------------------------------------------------------------------------------
     def _texts(self, df: pd.DataFrame) -> dict[str, list[str]]:
@@ -151,9 +143,6 @@ class FeatureBuilder(Estimator):
         emb = self._embed(self._texts(df))
         self.anchor_mean_, self.anchor_components_ = self._pca(emb["anchor"], self.n_components)
         self.context_mean_, self.context_components_ = self._pca(emb["context"], self.n_components)
-        self.anchor_prior_ = anchor_type_prior(
-            anchor_features(df, set(self.money_terms or ())).attrs["anchor_type"]
-        )
         self.__dict__.pop("feature_names_", None)  # a refit names its own columns
         self.feature_names_ = list(self.transform(df.head(50)).columns)
         self.families_ = catalogue.families(self.feature_names_)
@@ -174,12 +163,7 @@ class FeatureBuilder(Estimator):
             placement_features(df),
             url_features(df),
             authority_features(df),
-            profile_features(
-                df,
-                anchors.attrs["anchor_type"],
-                getattr(self, "anchor_prior_", None),
-                self.profile_prior_links,
-            ),
+            profile_features(df, anchors.attrs["anchor_type"]),
             self._relevance(df),
         ]
         out = pd.concat(parts, axis=1)
@@ -239,9 +223,6 @@ class FeatureBuilder(Estimator):
             "feature_names": self.feature_names_,
             "families": self.families_,
         }
-        if self.profile_prior_links > 0:  # absent: a builder of plain shares (older models)
-            config["profile_prior_links"] = self.profile_prior_links
-            config["anchor_prior"] = self.anchor_prior_
         write_text_atomic(out / "features.json", json.dumps(config, indent=2, sort_keys=True))
         for name in _ARRAYS:
             buffer = io.BytesIO()
@@ -280,10 +261,7 @@ class FeatureBuilder(Estimator):
             embedder,
             n_components=int(config["n_components"]),
             money_terms=config.get("money_terms"),
-            profile_prior_links=float(config.get("profile_prior_links", 0.0)),
         )
-        if "anchor_prior" in config:
-            builder.anchor_prior_ = {k: float(v) for k, v in config["anchor_prior"].items()}
         for name in _ARRAYS:
             file = root / f"{name.rstrip('_')}.npy"
             try:

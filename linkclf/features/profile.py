@@ -26,35 +26,13 @@ def _offpage(placement: pd.Series) -> np.ndarray:
     return np.where(known, off, np.nan)
 
 
-#: Anchor types whose share of the target's profile is a feature (``target_<type>_share``).
-ANCHOR_SHARE_TYPES = ("exact", "partial", "brand", "generic", "naked_url")
-
-
-def anchor_type_prior(anchor_type: np.ndarray) -> dict[str, float]:
-    """Each anchor type's share of ``anchor_type`` (the training links): where the profile
-    shares of a small profile are pulled to (see :func:`profile_features`)."""
-    types = np.asarray(anchor_type, dtype=object)
-    return {t: float(np.mean(types == t)) if len(types) else 0.0 for t in ANCHOR_SHARE_TYPES}
-
-
-def profile_features(
-    df: pd.DataFrame,
-    anchor_type: np.ndarray,
-    prior: dict[str, float] | None = None,
-    prior_links: float = 0.0,
-) -> pd.DataFrame:
+def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     """Aggregates over the rows of ``df`` per (target site, referring domain) and per target.
 
     Parameters
     ----------
     df : canonical links (conformed).
     anchor_type : the anchor type of each row (``anchor_features(df).attrs["anchor_type"]``).
-    prior, prior_links : the anchor-type shares of a target's profile are shrunk towards
-        ``prior`` as if the profile had ``prior_links`` more links with those shares:
-        ``(count + prior_links * prior) / (links + prior_links)``. A share measured on one or
-        two links (one "exact" anchor out of one) is noise, not a profile heavy in exact-match
-        anchors; on a profile of hundreds of links the prior barely moves it. None or 0: plain
-        shares.
 
     Returns
     -------
@@ -102,14 +80,13 @@ def profile_features(
     total = by_target["page"].transform("size").astype(float)
     out["target_links"] = total
     out["target_domains"] = by_target["domain"].transform("nunique").astype(float)
-    shrink = prior is not None and prior_links > 0
-    for t in ANCHOR_SHARE_TYPES:
-        count = (frame["atype"] == t).astype(float).groupby(frame["target"], sort=False)
-        if shrink:
-            assert prior is not None
-            share = (count.transform("sum") + prior_links * prior[t]) / (total + prior_links)
-        else:
-            share = count.transform("mean")
+    for t in ("exact", "partial", "brand", "generic", "naked_url"):
+        share = (
+            (frame["atype"] == t)
+            .astype(float)
+            .groupby(frame["target"], sort=False)
+            .transform("mean")
+        )
         out[f"target_{t}_share"] = share
     anchored = frame["anchor"] != ""
     same_anchor_domains = (

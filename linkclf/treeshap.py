@@ -71,8 +71,14 @@ _DEFAULT_LEFT_MASK = 2
 _MISSING_NONE, _MISSING_ZERO, _MISSING_NAN = 0, 1, 2
 
 #: Leaves whose path is longer than this find their rows' distinct codes by sorting instead of
-#: a table of 2^depth counts.
-_MAX_TABLE_BITS = 20
+#: a table of 2^depth flags.
+_MAX_TABLE_BITS = 12
+
+#: Units (tables of a leaf or two sibling leaves) per chunk of consecutive trees explained
+#: together; a step of a chunk is at most _CHUNK_CELLS units x rows (bounds the temporaries:
+#: about 60 bytes a cell).
+_CHUNK_UNITS = 2048
+_CHUNK_CELLS = 1 << 21
 
 #: Rows a thread must have to be worth starting (see TreeShap.contributions).
 _ROWS_PER_THREAD = 10_000
@@ -147,6 +153,72 @@ class _Tree:
     leaf_value: np.ndarray  # (L,)
     nodes: np.ndarray  # Gauss-Legendre nodes on [0, 1] exact for width players
     node_weights: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Consecutive trees explained together (see :meth:`TreeShap._block`), as flat arrays.
+
+    Nodes are numbered within the chunk, units too; units are ordered by the size of their code
+    table (those of at most ``_MAX_TABLE_BITS`` path bits first), then by number of players,
+    then as in the trees. ``leaf_a`` / ``leaf_b`` are model-wide leaf numbers.
+    """
+
+    rank_row: np.ndarray  # (N,) as _Tree.rank_row
+    rank: np.ndarray  # (N,)
+    zero_nodes: np.ndarray  # (Z,) nodes of missing type Zero
+    zero_feature: np.ndarray  # (Z,) their features
+    zero_left: np.ndarray  # (Z,) their default directions
+    paths: Any  # (U, N) scipy CSR, int64: +2^depth / -2^depth where the leaf is left / right
+    code_base: np.ndarray  # (U,) int64: sum of 2^depth of the right turns
+    table_start: np.ndarray  # (dense + 1,) int64: where each small unit's table starts
+    deep_bits: int  # bits a large unit's code is shifted by to pack (unit, code); -1: too many
+    unit_k: np.ndarray  # (U,) players
+    leaf_a: np.ndarray  # (U,) the leaf whose code the unit's table is indexed by
+    leaf_b: np.ndarray  # (U,) its sibling sharing the table, -1 if none
+    flip: np.ndarray  # (U,) XOR mask from leaf_a's code to leaf_b's
+    slot_unit: np.ndarray  # (S,) each unit's player slots, ordered by feature
+    slot: np.ndarray  # (S,) the slot's column in its unit's table
+    features: tuple[tuple[int, int, int], ...]  # feature, its slots' start and end
+
+
+def _distinct(chunk: _Chunk, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (unit, code) pairs of ``codes`` (units, rows): their units, their codes,
+    and each cell's pair number (units, rows).
+
+    Small units' codes index a table of ``2^bits`` slots each (one ``np.zeros`` flag array for
+    the chunk); the large ones' are packed with their unit into one int64 and sorted.
+    """
+    dense = len(chunk.table_start) - 1
+    inverse = np.empty(codes.shape, dtype=np.intp)
+    keys = codes[:dense]
+    keys += chunk.table_start[:-1, None]
+    seen_flags = np.zeros(int(chunk.table_start[-1]), dtype=bool)
+    seen_flags[keys] = True
+    seen = np.flatnonzero(seen_flags)
+    lookup = np.empty(len(seen_flags), dtype=np.intp)
+    lookup[seen] = np.arange(len(seen))
+    inverse[:dense] = lookup[keys]
+    units = [np.searchsorted(chunk.table_start, seen, side="right") - 1]
+    found = [seen - chunk.table_start[units[0]]]
+    deep = codes[dense:]
+    if chunk.deep_bits >= 0 and deep.size:
+        shift = chunk.deep_bits
+        packed = deep + (np.arange(len(deep), dtype=np.int64) << shift)[:, None]
+        distinct, where = np.unique(packed.ravel(), return_inverse=True)
+        units.append(dense + (distinct >> shift))
+        found.append(distinct & ((1 << shift) - 1))
+        inverse[dense:] = len(seen) + where.reshape(deep.shape)
+    elif deep.size:
+        # Codes too wide to pack with their unit (leaves tens of splits deep): one unit at a time.
+        done = len(seen)
+        for i, code in enumerate(deep):
+            distinct, where = np.unique(code, return_inverse=True)
+            units.append(np.full(len(distinct), dense + i))
+            found.append(distinct)
+            inverse[dense + i] = done + where
+            done += len(distinct)
+    return np.concatenate(units), np.concatenate(found), inverse
 
 
 def quadrature(k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -353,6 +425,62 @@ def _units(leaves: list[_Leaf], left: np.ndarray, right: np.ndarray) -> tuple[_U
     return tuple(units)
 
 
+def _path_matrix(
+    trees: tuple[_Tree, ...],
+    node_off: np.ndarray,
+    leaf_off: np.ndarray,
+    depth: np.ndarray,
+    unit_a: np.ndarray,
+) -> tuple[Any, np.ndarray]:
+    """The root paths of the leaves ``unit_a`` (model-wide numbers) as a CSR matrix over the
+    model-wide nodes: a leaf's code of a row is ``paths @ went_left + code_base`` (see
+    :meth:`TreeShap._explain_chunk`)."""
+    from scipy import sparse
+
+    n_nodes, n_leaves = int(node_off[-1]), int(leaf_off[-1])
+    node_parent = np.full(n_nodes, -1, dtype=np.int64)
+    node_is_left = np.zeros(n_nodes, dtype=bool)
+    leaf_parent = np.full(n_leaves, -1, dtype=np.int64)
+    leaf_is_left = np.zeros(n_leaves, dtype=bool)
+    tree_of_node = np.repeat(np.arange(len(trees)), np.diff(node_off))
+    ids = np.arange(n_nodes)
+    for is_left, name in ((True, "left"), (False, "right")):
+        parts = [np.asarray(getattr(t, name), dtype=np.int64) for t in trees]
+        child = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        leaf = child < 0
+        at = leaf_off[tree_of_node[leaf]] + ~child[leaf]
+        leaf_parent[at], leaf_is_left[at] = ids[leaf], is_left
+        at = node_off[tree_of_node[~leaf]] + child[~leaf]
+        node_parent[at], node_is_left[at] = ids[~leaf], is_left
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    code_base = np.zeros(len(unit_a), dtype=np.int64)
+    row = np.arange(len(unit_a))
+    node, left = leaf_parent[unit_a], leaf_is_left[unit_a]
+    while len(row):  # one step up every path at once
+        bit = np.left_shift(1, depth[node])
+        rows.append(row)
+        cols.append(node)
+        vals.append(np.where(left, bit, -bit))
+        code_base[row[~left]] += bit[~left]
+        node, left = node_parent[node], node_is_left[node]
+        up = node >= 0
+        row, node, left = row[up], node[up], left[up]
+    matrix = sparse.csr_array(
+        (
+            np.concatenate(vals) if vals else np.zeros(0, dtype=np.int64),
+            (
+                np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+                np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
+            ),
+        ),
+        shape=(len(unit_a), n_nodes),
+        dtype=np.int64,
+    )
+    return matrix, code_base
+
+
 def shapley_table(
     o: np.ndarray, z: np.ndarray, nodes: np.ndarray, node_weights: np.ndarray
 ) -> np.ndarray:
@@ -371,13 +499,34 @@ def shapley_table(
     ``j != i`` is the product over all ``j`` divided by factor ``i``, without cancellation; a
     null player (``z = o = 1``) is a factor of exactly 1.
     """
+    players = np.ascontiguousarray(o.T, dtype=np.float64)
+    return _shapley_players(
+        players, np.ascontiguousarray(z.T, dtype=np.float64), nodes, node_weights
+    ).T
+
+
+def _shapley_players(
+    o: np.ndarray, z: np.ndarray, nodes: np.ndarray, node_weights: np.ndarray
+) -> np.ndarray:
+    """:func:`shapley_table` with the players on the first axis: o, z and the result (K, n).
+
+    Each step is then one operation over n contiguous values per player (a product over a
+    short last axis costs NumPy about as much per row as per value).
+    """
     summed = np.zeros(o.shape)
+    goes = o != 0
+    # A factor is 0 only where z = o = 0; that feature's value is (o - z) * ... = 0.
+    guard = bool((z == 0).any())
+    factors = np.empty(o.shape)
     for t, weight in zip(nodes, node_weights, strict=True):
-        factors = (1.0 - t) * z + t * o
-        product = factors.prod(axis=1)
-        # A factor is 0 only where z = o = 0; that feature's value is (o - z) * ... = 0.
-        summed += (weight * product)[:, None] / np.where(factors > 0, factors, 1.0)
-    return (o - z) * summed
+        # (1 - t) z + t o, o being 0 or 1.
+        np.multiply(z, 1.0 - t, out=factors)
+        np.add(factors, t, out=factors, where=goes)
+        product = factors.prod(axis=0)
+        product *= weight
+        summed += product / (np.where(factors > 0, factors, 1.0) if guard else factors)
+    summed *= o - z
+    return summed
 
 
 def leaf_contributions(leaf: _Leaf, codes: np.ndarray) -> np.ndarray:
@@ -385,35 +534,6 @@ def leaf_contributions(leaf: _Leaf, codes: np.ndarray) -> np.ndarray:
     o = ((codes[:, None] & leaf.masks) == leaf.masks).astype(np.float64)
     z = np.broadcast_to(leaf.z, o.shape)
     return leaf.value * shapley_table(o, z, *quadrature(len(leaf.features)))
-
-
-def tree_tables(tree: _Tree, distinct: list[np.ndarray]) -> list[np.ndarray]:
-    """Every unit's values (its leaves' Shapley values times their values, summed) for its
-    distinct codes, all leaves of the tree in one batch.
-
-    Returns one (len(distinct[unit]), K of the unit) array per unit of ``tree.units``.
-    """
-    parts = [
-        d ^ flip if flip else d
-        for unit, d in zip(tree.units, distinct, strict=True)
-        for _, flip in unit.members
-    ]
-    leaf_of = np.repeat(
-        [leaf for unit in tree.units for leaf, _ in unit.members], [len(p) for p in parts]
-    )
-    codes = np.concatenate(parts)
-    masks = tree.leaf_masks[leaf_of]
-    o = ((codes[:, None] & masks) == masks).astype(np.float64)
-    table = shapley_table(o, tree.leaf_z[leaf_of], tree.nodes, tree.node_weights)
-    table *= tree.leaf_value[leaf_of][:, None]
-    pieces = iter(np.split(table, np.cumsum([len(p) for p in parts])[:-1]))
-    out = []
-    for unit in tree.units:
-        summed = next(pieces)
-        for _ in unit.members[1:]:
-            summed = summed + next(pieces)
-        out.append(summed[:, : len(unit.features)])
-    return out
 
 
 #: The arrays of :meth:`TreeShap.to_arrays`, their dtype kind and what their length counts.
@@ -552,12 +672,110 @@ class TreeShap:
         self._finish()
 
     def _finish(self) -> None:
-        """What follows from the trees: the bias and the size of the code tables."""
+        """What follows from the trees: the bias, and the trees as chunks of flat arrays
+        (:class:`_Chunk`) that explain many trees in a few NumPy calls."""
         self.expected_value = 0.0
         for tree in self.trees:
             self.expected_value += tree.expected_value
-        depths = [len(leaf.bit_feature) for tree in self.trees for leaf in tree.leaves]
-        self._table_bits = min(max(depths, default=0), _MAX_TABLE_BITS)
+        trees = self.trees
+        tree_nodes = np.array([len(t.feature) for t in trees], dtype=np.int64)
+        tree_leaves = np.array([len(t.leaves) for t in trees], dtype=np.int64)
+        tree_units = np.array([len(t.units) for t in trees], dtype=np.int64)
+        node_off = np.concatenate([[0], np.cumsum(tree_nodes)])
+        leaf_off = np.concatenate([[0], np.cumsum(tree_leaves)])
+        unit_off = np.concatenate([[0], np.cumsum(tree_units)])
+
+        def cat(name: str, dtype: Any) -> np.ndarray:
+            parts = [np.asarray(getattr(t, name), dtype=dtype) for t in trees]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        rank_row, rank = cat("rank_row", np.intp), cat("rank", self._rank_dtype)
+        feature, depth = cat("feature", np.int64), cat("depth", np.int64)
+        default_left, missing_type = cat("default_left", bool), cat("missing_type", np.int64)
+        # Model-wide leaves: padded games (null players: mask 0, z 1) and features.
+        leaves = [leaf for t in trees for leaf in t.leaves]
+        leaf_k = np.array([len(leaf.features) for leaf in leaves], dtype=np.int64)
+        width = int(leaf_k.max(initial=0))
+        # Players first, as _shapley_players takes them.
+        self._leaf_masks = np.zeros((width, len(leaves)), dtype=np.int64)
+        self._leaf_z = np.ones((width, len(leaves)))
+        for t, tree in enumerate(trees):
+            l0, l1, w = leaf_off[t], leaf_off[t + 1], tree.leaf_masks.shape[1]
+            self._leaf_masks[:w, l0:l1] = tree.leaf_masks.T
+            self._leaf_z[:w, l0:l1] = tree.leaf_z.T
+        self._leaf_value = cat("leaf_value", np.float64)
+        leaf_features = np.full((len(leaves), width), -1, dtype=np.int64)
+        if leaves:
+            slot = np.arange(int(leaf_k.sum())) - np.repeat(np.cumsum(leaf_k) - leaf_k, leaf_k)
+            leaf_features[np.repeat(np.arange(len(leaves)), leaf_k), slot] = np.concatenate(
+                [leaf.features for leaf in leaves]
+            )
+        leaf_d = np.array([len(leaf.bit_feature) for leaf in leaves], dtype=np.int64)
+        # Units, model-wide (leaf numbers too).
+        unit_a = np.array(
+            [leaf_off[t] + u.leaf for t, tree in enumerate(trees) for u in tree.units],
+            dtype=np.int64,
+        )
+        unit_b = np.array(
+            [
+                leaf_off[t] + u.members[1][0] if len(u.members) > 1 else -1
+                for t, tree in enumerate(trees)
+                for u in tree.units
+            ],
+            dtype=np.int64,
+        )
+        unit_flip = np.array(
+            [u.members[1][1] if len(u.members) > 1 else 0 for t in trees for u in t.units],
+            dtype=np.int64,
+        )
+        paths, code_base = _path_matrix(trees, node_off, leaf_off, depth, unit_a)
+        unit_k, unit_d = leaf_k[unit_a], leaf_d[unit_a]
+        # Consecutive trees of about _CHUNK_UNITS units (a tree is never cut): the chunks are
+        # the model's, not the block's, so a row's numbers do not depend on its block.
+        first = np.flatnonzero(np.diff(unit_off[:-1] // _CHUNK_UNITS, prepend=-1))
+        bounds = [*first.tolist(), len(trees)]
+        chunks: list[_Chunk] = []
+        for t0, t1 in zip(bounds[:-1], bounds[1:], strict=True):
+            n0, n1, u0, u1 = node_off[t0], node_off[t1], unit_off[t0], unit_off[t1]
+            if u1 == u0:
+                continue
+            deep = unit_d[u0:u1] > _MAX_TABLE_BITS
+            order = u0 + np.lexsort((unit_k[u0:u1], deep))
+            dense = int((~deep).sum())
+            deep_d = int(unit_d[order[dense:]].max(initial=0))
+            fits = deep_d + int(u1 - u0 - dense).bit_length() <= _MAX_CODE_BITS
+            zero = n0 + np.flatnonzero(missing_type[n0:n1] == _MISSING_ZERO)
+            k = unit_k[order]
+            slot_unit = np.repeat(np.arange(len(order)), k)
+            slot = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+            slot_feature = leaf_features[unit_a[order][slot_unit], slot]
+            by = np.argsort(slot_feature, kind="stable")
+            ends = np.cumsum(np.bincount(slot_feature, minlength=self.n_features))
+            chunks.append(
+                _Chunk(
+                    rank_row=rank_row[n0:n1],
+                    rank=rank[n0:n1],
+                    zero_nodes=zero - n0,
+                    zero_feature=feature[zero],
+                    zero_left=default_left[zero],
+                    paths=paths[order][:, n0:n1],
+                    code_base=code_base[order],
+                    table_start=np.concatenate([[0], np.cumsum(1 << unit_d[order[:dense]])]),
+                    deep_bits=deep_d if fits else -1,
+                    unit_k=k,
+                    leaf_a=unit_a[order],
+                    leaf_b=unit_b[order],
+                    flip=unit_flip[order],
+                    slot_unit=slot_unit[by],
+                    slot=slot[by],
+                    features=tuple(
+                        (f, int(e0), int(e1))
+                        for f, (e0, e1) in enumerate(zip([0, *ends[:-1]], ends, strict=True))
+                        if e1 > e0
+                    ),
+                )
+            )
+        self._chunks = tuple(chunks)
 
     # ------------------------------------------------------------ as flat arrays
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -736,39 +954,90 @@ class TreeShap:
         return out
 
     def _block(self, X: np.ndarray) -> np.ndarray:
-        """Contributions of one block of rows, transposed: (n_features + 1, rows)."""
+        """Contributions of one block of rows, transposed: (n_features + 1, rows).
+
+        The rows go through the chunks of trees in steps of at most ``_CHUNK_CELLS`` units x
+        rows (the temporaries of a step are a few arrays of that many cells).
+        """
         rows = len(X)
         # LightGBM's dense-row reader keeps only |x| > kZeroThreshold (or NaN): the rest is 0.
         values = np.where(np.abs(X) <= ZERO_THRESHOLD, 0.0, X).T.copy()
         ranks = self._ranks(values)
         out = np.zeros((self.n_features + 1, rows))
         out[self.n_features] = self.expected_value
-        lookup = np.zeros(1 << self._table_bits, dtype=np.intp)
-        for tree in self.trees:
-            if not tree.leaves:
-                continue
-            codes = self._codes(tree, ranks, values)
-            distinct: list[np.ndarray] = []
-            inverse: list[np.ndarray] = []
-            for unit in tree.units:
-                code = codes[unit.leaf]
-                depth = len(tree.leaves[unit.leaf].bit_feature)
-                if depth <= self._table_bits:
-                    seen = np.flatnonzero(np.bincount(code, minlength=1 << depth))
-                    lookup[seen] = np.arange(len(seen))
-                    distinct.append(seen)
-                    inverse.append(lookup[code])
-                else:
-                    seen, where = np.unique(code, return_inverse=True)
-                    distinct.append(seen)
-                    inverse.append(where)
-            tables = tree_tables(tree, distinct)
-            for unit, table, rows_code in zip(tree.units, tables, inverse, strict=True):
-                gathered = table.T.take(rows_code, axis=1)
-                # In place, one contiguous row a feature (``out[features] +=`` copies twice).
-                for row, feature in zip(gathered, unit.features, strict=True):
-                    out[feature] += row
+        widest = max((len(chunk.unit_k) for chunk in self._chunks), default=1)
+        step = max(1, _CHUNK_CELLS // widest)
+        for start in range(0, rows, step):
+            part = slice(start, min(start + step, rows))
+            for chunk in self._chunks:
+                self._explain_chunk(chunk, ranks[:, part], values[:, part], out[:, part])
         return out
+
+    def _explain_chunk(
+        self, chunk: _Chunk, ranks: np.ndarray, values: np.ndarray, out: np.ndarray
+    ) -> None:
+        """Add one chunk's contributions to ``out`` (n_features + 1, rows), in place."""
+        # Every split of the chunk decides every row in one comparison (see _ranks).
+        went_left = ranks[chunk.rank_row] <= chunk.rank[:, None]
+        if len(chunk.zero_nodes):
+            # Missing type Zero: zero (and NaN, already in its rank) takes the default direction.
+            zero = values[chunk.zero_feature] == 0.0
+            went_left[chunk.zero_nodes] = np.where(
+                zero, chunk.zero_left[:, None], went_left[chunk.zero_nodes]
+            )
+        # Each unit's code of each row: the sum over its path of 2^depth where the row goes the
+        # leaf's way, ``paths`` holding +2^depth (leaf on the left) or -2^depth (on the right)
+        # and ``code_base`` the right turns' 2^depth. Integer arithmetic: exact.
+        codes = chunk.paths @ went_left.view(np.int8).astype(np.int64)
+        codes += chunk.code_base[:, None]
+        pair_unit, pair_code, inverse = _distinct(chunk, codes)
+        tables = self._tables(chunk, pair_unit, pair_code)
+        # The rows' values, gathered feature by feature. ``values`` holds each slot's column
+        # of its unit's table (slots in feature order: a feature's values are one small
+        # contiguous stretch, so the gathers stay in cache); row r's value of slot s is
+        # ``values[inverse[u_s, r] + offset[s]]``. A row sums its values for a feature in one
+        # pairwise sum of a fixed order (the chunk's), whatever else is in the block.
+        n_pairs = tables.shape[1]
+        per_unit = np.bincount(pair_unit, minlength=len(chunk.unit_k))
+        first_pair = np.cumsum(per_unit) - per_unit
+        counts = per_unit[chunk.slot_unit]
+        offset = np.cumsum(counts) - counts - first_pair[chunk.slot_unit]
+        # Value q of slot s is tables[slot_s, first_pair[u_s] + q - start_s], start_s the
+        # slot's first value, = offset_s + first_pair[u_s].
+        at = np.repeat(chunk.slot * n_pairs - offset, counts)
+        at += np.arange(len(at))
+        values = tables.ravel().take(at)
+        rows_pair = np.ascontiguousarray(inverse.T)
+        for feature, s0, s1 in chunk.features:
+            at = rows_pair[:, chunk.slot_unit[s0:s1]]
+            at += offset[s0:s1]
+            out[feature] += values.take(at).sum(axis=1)
+
+    def _tables(self, chunk: _Chunk, pair_unit: np.ndarray, pair_code: np.ndarray) -> np.ndarray:
+        """Each distinct (unit, code)'s values, shape (widest K of the chunk, pairs): its
+        leaves' Shapley values times their values, summed; one batch per number of players."""
+        width = int(chunk.unit_k.max(initial=0))
+        tables = np.empty((width, len(pair_unit)))
+        players = chunk.unit_k[pair_unit]
+        order = np.argsort(players, kind="stable")
+        ends = np.cumsum(np.bincount(players, minlength=width + 1))
+        for k in range(1, width + 1):
+            at = order[ends[k - 1] : ends[k]]
+            if not len(at):
+                continue
+            unit, code = pair_unit[at], pair_code[at]
+            second = chunk.leaf_b[unit] >= 0
+            leaves = np.concatenate([chunk.leaf_a[unit], chunk.leaf_b[unit[second]]])
+            # The right sibling's code is the left one's with the last path bit flipped.
+            codes = np.concatenate([code, code[second] ^ chunk.flip[unit[second]]])
+            masks = self._leaf_masks[:k, leaves]
+            o = ((codes & masks) == masks).astype(np.float64)
+            table = _shapley_players(o, self._leaf_z[:k, leaves], *quadrature(k))
+            table *= self._leaf_value[leaves]
+            head = table[:, : len(at)]
+            head[:, second] += table[:, len(at) :]
+            tables[:k, at] = head
+        return tables
 
     def _ranks(self, values: np.ndarray) -> np.ndarray:
         """Each value's rank among its feature's cuts, twice: (2 * n_features, rows).
@@ -783,30 +1052,3 @@ class TreeShap:
                 ranks[f] = np.searchsorted(cuts, values[f])
                 ranks[self.n_features + f] = np.where(np.isnan(values[f]), -1, ranks[f])
         return ranks
-
-    @staticmethod
-    def _codes(tree: _Tree, ranks: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
-        """Each leaf's code of each row (decisions as LightGBM's NumericalDecision)."""
-        went_left = ranks[tree.rank_row] <= tree.rank[:, None]
-        for node in tree.zero_nodes:
-            # Missing type Zero: zero (and NaN, already in its rank) takes the default direction.
-            zero = values[tree.feature[node]] == 0.0
-            went_left[node] = np.where(zero, tree.default_left[node], went_left[node])
-        # Bit ``depth`` where the row goes left (resp. right) at the split.
-        bit = (1 << tree.depth)[:, None]
-        goes_left = went_left * bit
-        goes_right = bit - goes_left
-        codes: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(tree.leaves)
-        node_codes: dict[int, np.ndarray] = {}
-        for node in tree.preorder:
-            above = node_codes.pop(node, None)
-            for child, step in (
-                (tree.left[node], goes_left[node]),
-                (tree.right[node], goes_right[node]),
-            ):
-                code = step if above is None else above + step
-                if child < 0:
-                    codes[~child] = code
-                else:
-                    node_codes[int(child)] = code
-        return codes

@@ -38,7 +38,7 @@ def assert_same_trees(a: object, b: object, where: str = "shap") -> None:
     elif isinstance(a, TreeShap):
         assert isinstance(b, TreeShap)
         assert a.n_features == b.n_features and a.expected_value == b.expected_value
-        assert a._rank_dtype == b._rank_dtype
+        assert a._rank_dtype == b._rank_dtype and a._table_bits == b._table_bits
         assert_same_trees(a._cuts, b._cuts, "cuts")
         assert_same_trees(a.trees, b.trees, "trees")
     else:

@@ -28,7 +28,7 @@ outside). This is the quantity LightGBM's recursion accumulates leaf by leaf wit
 which changes nobody's Shapley value. As the weights are Beta integrals
 (``k!(K-1-k)!/K! = int_0^1 t^k (1-t)^(K-1-k) dt``), the sum is
 ``int_0^1 prod_{j != i} ((1-t) z_j + t o_j) dt``, a polynomial of degree K - 1 in ``t`` that
-Gauss-Legendre quadrature with ``K // 2 + 1`` nodes integrates exactly (the same identity as
+Gauss-Legendre quadrature with ``ceil(K / 2)`` nodes integrates exactly (the same identity as
 Linear TreeShap, Yu et al. 2022); all factors are positive, so nothing cancels.
 
 Why it is faster
@@ -264,12 +264,13 @@ def _distinct(chunk: _Chunk, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def quadrature(k: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights on [0, 1] that integrate every polynomial of degree
-    ``k - 1`` exactly (``k // 2 + 1`` nodes are exact up to degree ``k + 1``).
+    ``k - 1`` exactly: ``n`` nodes are exact up to degree ``2n - 1``, so ``ceil(k / 2)``
+    nodes (at least one) suffice; the tables' cost grows with the number of nodes.
 
     The arrays are shared between calls (read-only): NumPy's ``leggauss`` solves an eigenvalue
     problem, and a model's trees have a handful of distinct widths.
     """
-    return _quadrature(k // 2 + 1)
+    return _quadrature(max(1, (k + 1) // 2))
 
 
 @functools.lru_cache(maxsize=64)

@@ -841,6 +841,9 @@ class TreeShap:
         # sorting its rows' codes: up to about the rows of a block.
         rows = max(1, _CHUNK_CELLS // per_chunk)
         table_bits = min(max(rows.bit_length() - 1, _MIN_TABLE_BITS), _MAX_TABLE_BITS)
+        # Chunks of about equal size (threads explain them side by side).
+        units = int(m.unit_off[-1])
+        per_chunk = max(1, -(-units // max(1, -(-units // per_chunk))))
         first = np.flatnonzero(np.diff(m.unit_off[:-1] // per_chunk, prepend=-1))
         bounds = [*first.tolist(), len(m.unit_off) - 1]
         chunks: list[_Chunk] = []
@@ -1069,7 +1072,11 @@ class TreeShap:
             explained = self._block(block, size) if batched else self._block_per_tree(block)
             out[start:stop] = explained.T
 
-        if threads == 1 or len(starts) == 1:
+        if len(starts) == 1 and batched:
+            # One small block: its chunks of trees run on the threads instead (the numbers do
+            # not change: the chunks' sums are added in chunk order).
+            out[:] = self._block(X, size, threads or os.cpu_count() or 1).T
+        elif threads == 1 or len(starts) == 1:
             for start in starts:
                 explain(start)
         else:
@@ -1077,24 +1084,37 @@ class TreeShap:
                 list(pool.map(explain, starts))
         return out
 
-    def _block(self, X: np.ndarray, rows: int) -> np.ndarray:
+    def _block(self, X: np.ndarray, rows: int, threads: int = 1) -> np.ndarray:
         """Contributions of one block of rows, transposed: (n_features + 1, len(X)).
 
         ``rows`` is the block size of the call (:meth:`_chunks` cuts the trees for it): every
         block of a call adds a row's values in the same order, so blocks and threads do not
-        change a bit.
+        change a bit. ``threads``: chunks explained at the same time.
         """
         if len(X) == 1:
             # A sum over the first axis of an (m, 1) array is NumPy's pairwise sum of a
             # contiguous run, not the row-after-row sum of any other block: explained as two.
-            return self._block(np.vstack([X, X]), rows)[:, :1]
+            return self._block(np.vstack([X, X]), rows, threads)[:, :1]
         # LightGBM's dense-row reader keeps only |x| > kZeroThreshold (or NaN): the rest is 0.
         values = np.where(np.abs(X) <= ZERO_THRESHOLD, 0.0, X).T.copy()
         ranks = self._ranks(values)
         out = np.zeros((self.n_features + 1, len(X)))
         out[self.n_features] = self.expected_value
-        for chunk in self._chunks(rows):
-            self._explain_chunk(chunk, ranks, values, out)
+        chunks = self._chunks(rows)
+        if threads == 1 or len(chunks) == 1:
+            for chunk in chunks:
+                self._explain_chunk(chunk, ranks, values, out)
+            return out
+
+        def explain(chunk: _Chunk) -> np.ndarray:
+            part = np.zeros_like(out)
+            self._explain_chunk(chunk, ranks, values, part)
+            return part
+
+        # 0 + x is x: adding each chunk's sums in chunk order gives one thread's numbers.
+        with ThreadPoolExecutor(min(threads, len(chunks))) as pool:
+            for part in pool.map(explain, chunks):
+                out += part
         return out
 
     def _explain_chunk(

@@ -68,3 +68,15 @@ def test_leaves_too_deep_to_pack_their_codes_with_their_leaf() -> None:
     assert any(chunk.deep_bits < 0 for chunk in shap._chunks(len(X)))
     expected = np.asarray(booster.predict(X, pred_contrib=True))
     assert np.abs(shap.contributions(X) - expected).max() <= TOL
+
+
+def test_chunks_on_threads_give_one_threads_numbers(
+    shipped: tuple[lgb.Booster, np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booster, X, expected = shipped
+    monkeypatch.setattr(treeshap_module, "_CHUNK_CELLS", 50_000)
+    shap = TreeShap(booster.model_to_string())
+    assert len(shap._chunks(len(X))) > 3
+    one = shap.contributions(X, threads=1)
+    assert np.array_equal(shap.contributions(X, threads=3), one)
+    assert np.abs(one - expected).max() <= TOL

@@ -1051,9 +1051,12 @@ class TreeShap:
         ----------
         X : (n, n_features) values in the model's feature order; NaN is missing.
         block_rows : rows processed together (bounds the temporary arrays: about
-            ``6 * block_rows * n_features`` floats per thread).
+            ``6 * block_rows * n_features`` floats per thread tree by tree, and about 60 bytes
+            x ``_CHUNK_CELLS`` per thread for blocks of up to ``_BATCHED_ROWS`` rows).
         threads : blocks explained at the same time (NumPy releases the GIL in its array
-            loops); None: one per CPU, as LightGBM's default; at most one per 10,000 rows.
+            loops); None: one per CPU, as LightGBM's default; at most one per 10,000 rows. A
+            call of one block of up to ``_BATCHED_ROWS`` rows runs its chunks of trees on
+            them instead.
         """
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.n_features:

@@ -1063,7 +1063,8 @@ class TreeShap:
             raise ValueError(f"expected (n, {self.n_features}) feature values, found {X.shape}")
         # A thread pays the fixed cost per tree and leaf (Python, under the GIL) again: below
         # about 10k rows a thread, one thread is faster (measured on the shipped model).
-        threads = max(1, min(threads or os.cpu_count() or 1, len(X) // _ROWS_PER_THREAD))
+        cpus = threads or os.cpu_count() or 1
+        threads = max(1, min(cpus, len(X) // _ROWS_PER_THREAD))
         out = np.empty((len(X), self.n_features + 1))
         size = max(1, min(block_rows, -(-len(X) // threads)))
         starts = range(0, len(X), size)
@@ -1078,7 +1079,7 @@ class TreeShap:
         if len(starts) == 1 and batched:
             # One small block: its chunks of trees run on the threads instead (the numbers do
             # not change: the chunks' sums are added in chunk order).
-            out[:] = self._block(X, size, threads or os.cpu_count() or 1).T
+            out[:] = self._block(X, size, cpus).T
         elif threads == 1 or len(starts) == 1:
             for start in starts:
                 explain(start)

@@ -4,6 +4,8 @@ block adds in the same order as any other block."""
 
 from __future__ import annotations
 
+import threading
+
 import lightgbm as lgb
 import numpy as np
 import pytest
@@ -78,5 +80,14 @@ def test_chunks_on_threads_give_one_threads_numbers(
     shap = TreeShap(booster.model_to_string())
     assert len(shap._chunks(len(X))) > 3
     one = shap.contributions(X, threads=1)
+    explain_chunk = shap._explain_chunk
+    seen: set[str] = set()
+
+    def spy(*args: object) -> None:
+        seen.add(threading.current_thread().name)
+        explain_chunk(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shap, "_explain_chunk", spy)
     assert np.array_equal(shap.contributions(X, threads=3), one)
+    assert threading.main_thread().name not in seen and seen  # the chunks ran on the pool
     assert np.abs(one - expected).max() <= TOL

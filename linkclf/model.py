@@ -31,10 +31,10 @@ MODEL_FORMAT = "linkclf-model/1"
 
 #: Batches of at least this many rows are explained by linkclf.treeshap (the same numbers,
 #: vectorised over rows); smaller ones by LightGBM's pred_contrib, which has no fixed cost per
-#: leaf. Measured 2026-11-30 (benchmarks/bench_treeshap.py --compare, docs/speed.md), ours vs
-#: LightGBM: shipped model 1.6x at 20 rows, 3.2x at 50; an average of 3 boosters (801 trees)
-#: 0.9x at 20 rows, 1.7x at 50. Loading the built trees (once per process, ~0.06 s) is not in
-#: these figures, hence a margin.
+#: leaf. Measured 2026-11-30 at a load of ~1 (benchmarks/bench_treeshap.py --compare,
+#: docs/speed.md), ours vs LightGBM: shipped model 0.8x at 20 rows, 1.6x at 50; an average of
+#: 3 boosters (801 trees) 1.2x at 20 rows, 1.7x at 50. Loading the built trees (once per
+#: process, ~0.06 s) is not in these figures.
 TREESHAP_MIN_ROWS = 50
 
 DEFAULT_PARAMS: dict[str, Any] = {

@@ -13,6 +13,12 @@ size, and kept in ``--cache`` (a .npy of feature values) for the next run::
     python benchmarks/bench_treeshap.py --compare --model models/default \\
         --sizes 400,5000,50000,200000 --cache /tmp/linkclf-bench/explained.npy
 
+``--booster FILE`` explains the same rows with another LightGBM model text over the same
+features (e.g. an average of several boosters, ``linkclf.ensemble.average_model_texts``)::
+
+    python benchmarks/bench_treeshap.py --compare --model models/default \
+        --booster /tmp/tshap2-ens/model.lgb.txt --sizes 200,400,1000,5000
+
 Otherwise, one or more models on the same sampled rows of a labelled file (LightGBM only; the
 cost grows with the number of leaves and with depth squared, so a depth-limited model may be
 worth its figures)::
@@ -28,6 +34,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import lightgbm as lgb
 import numpy as np
 
 from linkclf.labelled import load_labelled
@@ -39,9 +46,9 @@ from linkclf.treeshap import TreeShap
 PIECE_TARGETS = 2000
 
 
-def tree_stats(model: LinkClassifier) -> tuple[int, float, int]:
-    """Trees, mean leaves per tree and deepest leaf of the model's booster."""
-    dump = model.booster_.dump_model()["tree_info"]
+def tree_stats(booster: lgb.Booster) -> tuple[int, float, int]:
+    """Trees, mean leaves per tree and deepest leaf of a booster."""
+    dump = booster.dump_model()["tree_info"]
 
     def depth(node: dict, d: int = 0) -> int:
         if "leaf_index" in node:
@@ -81,12 +88,12 @@ def explained_rows(model: LinkClassifier, rows: int, cache: Path, seed: int) -> 
     return have
 
 
-def compare(model: LinkClassifier, X: np.ndarray, sizes: list[int], repeat: int) -> None:
+def compare(booster: lgb.Booster, X: np.ndarray, sizes: list[int], repeat: int) -> None:
     """Rows/s of pred_contrib and TreeShap on the first ``n`` rows, for each size."""
     start = time.perf_counter()
-    shap = TreeShap(model.booster_.model_to_string())
+    shap = TreeShap(booster.model_to_string())
     print(f"TreeShap built from the model text in {time.perf_counter() - start:.2f} s (once)")
-    trees, leaves, deepest = tree_stats(model)
+    trees, leaves, deepest = tree_stats(booster)
     print(f"model: {trees} trees, {leaves:.1f} leaves/tree, deepest leaf {deepest}")
     print(
         f"{'rows':>8} {'LightGBM rows/s':>16} {'ours rows/s':>12} {'speed-up':>9} {'max abs diff':>13}"
@@ -98,7 +105,7 @@ def compare(model: LinkClassifier, X: np.ndarray, sizes: list[int], repeat: int)
         # Large batches run once: LightGBM needs minutes for 200k rows.
         runs = repeat if n <= 5_000 else 1
         for name, explain in (
-            ("lightgbm", lambda r: np.asarray(model.booster_.predict(r, pred_contrib=True))),
+            ("lightgbm", lambda r: np.asarray(booster.predict(r, pred_contrib=True))),
             ("ours", shap.contributions),
         ):
             best = float("inf")
@@ -122,6 +129,7 @@ def main() -> None:
     ap.add_argument("--model", action="append", required=True, help="model directory (repeat)")
     ap.add_argument("--rows", type=int, default=10_000)
     ap.add_argument("--sizes", default="400,5000,50000,200000", help="with --compare")
+    ap.add_argument("--booster", help="with --compare: explain the rows with this model text")
     ap.add_argument("--cache", default="/tmp/linkclf-bench/explained.npy", help="with --compare")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
@@ -132,7 +140,10 @@ def main() -> None:
         model = LinkClassifier.load(args.model[0])
         X = explained_rows(model, max(sizes), Path(args.cache), seed=11 + args.seed)
         print(f"{len(X):,} distinct explained rows of simulated exports ({args.cache})")
-        compare(model, X, sizes, args.repeat)
+        booster = lgb.Booster(model_file=args.booster) if args.booster else model.booster_
+        if booster.num_feature() != X.shape[1]:
+            ap.error(f"--booster has {booster.num_feature()} features, the rows {X.shape[1]}")
+        compare(booster, X, sizes, args.repeat)
         print(uptime())
         return
     if not args.data:
@@ -150,7 +161,7 @@ def main() -> None:
             start = time.perf_counter()
             model.booster_.predict(X, pred_contrib=True)
             best = min(best, time.perf_counter() - start)
-        trees, leaves, deepest = tree_stats(model)
+        trees, leaves, deepest = tree_stats(model.booster_)
         print(
             f"{path}: {len(X):,} rows in {best:.2f} s = {len(X) / best:,.0f} rows/s "
             f"({trees} trees, {leaves:.1f} leaves/tree, deepest leaf {deepest})"

@@ -31,9 +31,11 @@ MODEL_FORMAT = "linkclf-model/1"
 
 #: Batches of at least this many rows are explained by linkclf.treeshap (the same numbers,
 #: vectorised over rows); smaller ones by LightGBM's pred_contrib, which has no fixed cost per
-#: leaf. On the shipped model LightGBM is faster at 200 rows (750 vs 659 rows/s), ours at 400
-#: (1.4x) and 1,000 (2.5x) (benchmarks/bench_treeshap.py --compare, docs/speed.md).
-TREESHAP_MIN_ROWS = 300
+#: leaf. Measured 2026-11-30 at a load of ~1 (benchmarks/bench_treeshap.py --compare,
+#: docs/speed.md), ours vs LightGBM: shipped model 0.8x at 20 rows, 1.6x at 50; an average of
+#: 3 boosters (801 trees) 1.2x at 20 rows, 1.7x at 50. Loading the built trees (once per
+#: process, ~0.06 s) is not in these figures.
+TREESHAP_MIN_ROWS = 50
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "binary",

@@ -45,7 +45,7 @@ recursion steps. Two ways to organise it, chosen by the size of the block:
   not per tree or leaf. Every split of the chunk decides every row in one comparison; the codes
   of all the chunk's leaves are one sparse product of a (leaves x splits) matrix of +-2^depth
   with the decisions; the distinct (leaf, code) pairs come from one flag table (or one sort, for
-  leaves more than ``_MAX_TABLE_BITS`` deep); the Shapley tables are evaluated in one batch per
+  leaves too deep for 2^depth flags: 12 to 20 bits by block size); the Shapley tables are evaluated in one batch per
   number of players; and the rows' values are gathered and summed one feature at a time. The
   fixed cost is ~0.03 s for the shipped model's ~8,000 leaves instead of ~0.3 s.
 - Large blocks (:meth:`TreeShap._block_per_tree`): tree by tree and table by table, the arrays
@@ -180,8 +180,8 @@ class _Chunk:
     """Consecutive trees explained together (see :meth:`TreeShap._block`), as flat arrays.
 
     Nodes are numbered within the chunk, units too; units are ordered by the size of their code
-    table (those of at most ``_MAX_TABLE_BITS`` path bits first), then by number of players,
-    then as in the trees. ``leaf_a`` / ``leaf_b`` are model-wide leaf numbers.
+    table (those whose codes index the flag table first, see TreeShap._plan), then by number
+    of players, then as in the trees. ``leaf_a`` / ``leaf_b`` are model-wide leaf numbers.
     """
 
     rank_row: np.ndarray  # (N,) as _Tree.rank_row

@@ -109,6 +109,11 @@ def classifier(
             f"unknown {', '.join(unknown)}",
             "use the names `python -m linkclf.realgap` prints",
         )
+    members = int(m.get("members", 1))
+    if members < 1:  # 0 or -1 would otherwise pass as one booster, silently
+        raise ConfigError(
+            "model.members of at least 1", str(members), "set model.members to 1 or more"
+        )
     return LinkClassifier(
         features,
         params={**m.get("params", {}), "seed": int(cfg["split"]["seed"])},
@@ -118,7 +123,7 @@ def classifier(
         threshold_beta=float(m["threshold_beta"]),
         dask=dask,
         exclude_features=tuple(cfg["features"].get("exclude", [])),
-        members=int(m.get("members", 1)),
+        members=members,
     )
 
 

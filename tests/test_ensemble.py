@@ -7,11 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from linkclf.config import load_config
 from linkclf.ensemble import average_boosters, average_model_texts
-from linkclf.errors import ModelError
+from linkclf.errors import ConfigError, ModelError
 from linkclf.features import HashingEmbedder
 from linkclf.model import LinkClassifier
-from linkclf.recipe import member_of
+from linkclf.recipe import classifier, member_of
 from linkclf.treeshap import TreeShap
 from tests.conftest import tiny_setup
 
@@ -137,3 +138,9 @@ def test_a_member_with_one_label_is_refused() -> None:
         X[tr], y[tr], X[va], y[va], member_of=groups
     )
     assert clf.booster_.num_trees() > 0
+
+
+def test_fewer_than_one_member_is_refused() -> None:
+    assert classifier(None, load_config(None, ["model.members=3"])).members == 3
+    with pytest.raises(ConfigError, match="members"):
+        classifier(None, load_config(None, ["model.members=0"]))

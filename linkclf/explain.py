@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from linkclf.features.catalogue import entry, explainable, lookup
+from linkclf.features.catalogue import Feature, explainable, lookup
 
 #: Prefix of the per-family contribution columns `linkclf explain -o` writes.
 FAMILY_PREFIX = "contribution_"
@@ -65,29 +65,43 @@ def top_reasons(
     ok = eligible(contributions, features, links)
     contrib = np.where(ok, contributions.to_numpy(dtype=float), 0.0)
     values = features.reindex(columns=cols).to_numpy(dtype=float)
+    if not cols:
+        return [[] for _ in range(len(contrib))]
     fam_of = np.array([_family(c) for c in cols])
     fam_names = sorted(set(fam_of))
-    fam_masks = {f: np.flatnonzero(fam_of == f) for f in fam_names}
+    # Per family, its columns; per row and family, the family's eligible push and its strongest
+    # feature (argmax takes the first of equal values, as a per-row loop would).
+    members = [np.flatnonzero(fam_of == f) for f in fam_names]
+    totals = np.column_stack([contrib[:, idx].sum(axis=1) for idx in members])
+    best = np.column_stack([idx[np.argmax(contrib[:, idx], axis=1)] for idx in members])
+    # Families strongest first, ties by name (the column order): rounded to 9 decimals so that
+    # summation noise does not decide between equal pushes; families without a push go last.
+    key = np.where(totals > 1e-9, -np.round(totals, 9), np.inf)
+    order = np.argsort(key, axis=1, kind="stable")
+    pushes = np.sort(key, axis=1) < np.inf
+    catalogue = [lookup(c) for c in cols]
+    said: dict[tuple[int, float], str] = {}
     reasons: list[list[str]] = []
     for i in range(len(contrib)):
-        row = contrib[i]
-        scored = []
-        for f in fam_names:
-            total = row[fam_masks[f]].sum()
-            if total > 1e-9:
-                scored.append((-round(total, 9), f))
-        scored.sort()
         phrases: list[str] = []
-        for _, f in scored:
-            idx = fam_masks[f]
-            best = idx[np.argmax(row[idx])]
-            text = entry(cols[best]).say(values[i, best])
+        for j in order[i, : int(pushes[i].sum())]:
+            col = int(best[i, j])
+            value = float(values[i, col])
+            text = said.get((col, value))
+            if text is None:
+                text = said[(col, value)] = _say(catalogue[col], cols[col], value)
             if text not in phrases:
                 phrases.append(text)
             if len(phrases) == k:
                 break
         reasons.append(phrases)
     return reasons
+
+
+def _say(feature: Feature | None, name: str, value: float) -> str:
+    if feature is None:
+        raise KeyError(f"feature {name!r} is not in linkclf.features.catalogue")
+    return feature.say(value)
 
 
 def family_contributions(contributions: pd.DataFrame) -> pd.DataFrame:

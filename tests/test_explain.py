@@ -152,6 +152,37 @@ def test_top_reasons_groups_families_and_orders_by_push() -> None:
     assert top_reasons(contrib, feats, _links(2)) == reasons  # stable
 
 
+def test_equal_pushes_are_ordered_by_family_name_and_k_is_honoured() -> None:
+    # Pushes equal to 9 decimals tie; the tie goes to the family names' order, whatever the
+    # columns' order; rows without any push have no reasons.
+    contrib = pd.DataFrame(
+        {
+            "nofollow": [0.5 + 1e-12, 0.0, 0.2],
+            "placement_footer": [0.5, 0.0, 0.3],
+            "anchor_exact": [0.5 - 1e-12, -1.0, 0.1],
+        }
+    )
+    feats = pd.DataFrame(
+        {"nofollow": [0, 0, 0], "placement_footer": [1, 1, 1], "anchor_exact": [1, 1, 1]}
+    )
+    families = sorted(entry(c).family for c in contrib.columns)
+    by_family = {
+        entry("nofollow").family: "followed link (no nofollow)",
+        entry("placement_footer").family: "footer link",
+        entry("anchor_exact").family: "exact-match money anchor",
+    }
+    reasons = top_reasons(contrib, feats, _links(3))
+    assert reasons[0] == [by_family[f] for f in families]
+    assert reasons[1] == []
+    assert reasons[2] == ["footer link", "followed link (no nofollow)", "exact-match money anchor"]
+    assert top_reasons(contrib, feats, _links(3), k=1) == [
+        [by_family[families[0]]],
+        [],
+        ["footer link"],
+    ]
+    assert top_reasons(contrib.iloc[:0], feats.iloc[:0], _links(3).iloc[:0]) == []
+
+
 def test_phrases_fill_in_values() -> None:
     assert entry("domain_pages").say(240) == "repeated on 240 pages of one domain"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from linkclf.domains import hostname, hostnames
-from linkclf.features._util import map_unique
+from linkclf.features._util import map_unique, word_counts
 from linkclf.features.embed import CachedEmbedder, HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,3 +83,14 @@ def test_texts_repeated_across_calls_are_embedded_once_and_give_the_same_vectors
     # 4 texts kept, first in first out: "b" is known to the second and third calls; "a" was
     # pushed out by "d" and is embedded again; the fourth call knows both of its texts.
     assert inner.embedded == ["a", "b", "", "c", "d", "e", "a", "f"]
+
+
+def test_word_counts_split_at_every_character_python_calls_whitespace() -> None:
+    """Arrow's regex counts the words ``re``'s ``\\S+`` counts, for every code point."""
+    import re
+
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    texts = [f"a{chr(c)}b" for c in points] + ["", " lead", "trail ", "x \t\u3000 y  z", None]
+    expected = [len(re.findall(r"\S+", t or "")) for t in texts]
+    assert word_counts(pd.Series(texts, dtype=object)).tolist() == expected
+    assert word_counts(pd.Series([], dtype=object)).tolist() == []

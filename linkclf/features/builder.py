@@ -183,13 +183,17 @@ class FeatureBuilder(Estimator):
         out["cos_anchor_context"] = _cos(emb["anchor"], emb["context"])
         # The profile's own centre: most links to a site are about what the site is about.
         targets = df["target_site"].astype("string").fillna("").to_numpy(dtype=object)
-        centre_of: dict[str, np.ndarray] = {}
-        for t in pd.unique(targets):
-            rows = emb["title"][targets == t]
-            rows = rows[np.abs(rows).sum(1) > 0]
-            c = rows.mean(0) if len(rows) else np.zeros(emb["title"].shape[1], np.float32)
-            centre_of[t] = c / max(float(np.linalg.norm(c)), 1e-12)
-        centres = np.vstack([centre_of[t] for t in targets]) if len(targets) else emb["title"]
+        # Target sites as integer codes: comparing each site's name with every row's was
+        # quadratic in a batch's sites (~1.5 s per 200k links).
+        site, sites = pd.factorize(targets)
+        titled = np.abs(emb["title"]).sum(1) > 0
+        centre = np.zeros((len(sites), emb["title"].shape[1]), np.float32)
+        for k in range(len(sites)):
+            rows = emb["title"][(site == k) & titled]
+            if len(rows):
+                c = rows.mean(0)
+                centre[k] = c / max(float(np.linalg.norm(c)), 1e-12)
+        centres = centre[site] if len(targets) else emb["title"]
         out["cos_title_profile"] = _cos(emb["title"], centres)
         out["cos_context_profile"] = _cos(emb["context"], centres)
         lang = df["language"].astype("string")

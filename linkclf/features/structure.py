@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from linkclf.features._util import word_counts
 from linkclf.schema import LINK_TYPES, METRIC_FIELDS, PLACEMENTS
 
 
@@ -48,8 +49,8 @@ def placement_features(df: pd.DataFrame) -> pd.DataFrame:
     left = df["context_left"].astype("string")
     right = df["context_right"].astype("string")
     has_context = (left.notna() | right.notna()).to_numpy()
-    left_len = left.fillna("").str.count(r"\S+").to_numpy(dtype=float)
-    right_len = right.fillna("").str.count(r"\S+").to_numpy(dtype=float)
+    left_len = word_counts(left)
+    right_len = word_counts(right)
     # A "link chain" has no words on either side; an export without context says nothing.
     out["context_left_words"] = np.where(has_context, left_len, np.nan)
     out["context_right_words"] = np.where(has_context, right_len, np.nan)
@@ -57,7 +58,7 @@ def placement_features(df: pd.DataFrame) -> pd.DataFrame:
         has_context, ((left_len > 0) & (right_len > 0)).astype(float), np.nan
     )
     title = df["source_title"].astype("string")
-    out["title_words"] = np.where(title.notna(), title.fillna("").str.count(r"\S+"), np.nan)
+    out["title_words"] = np.where(title.notna(), word_counts(title), np.nan)
     return out
 
 

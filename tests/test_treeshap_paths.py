@@ -49,6 +49,29 @@ def test_any_chunk_size_gives_lightgbms_numbers(
     assert np.abs(shap.contributions(X) - expected).max() <= TOL
 
 
+@pytest.mark.parametrize("bits", [0, 4, 8, 30])
+def test_tables_of_every_code_give_the_bits_of_distinct_codes(
+    shipped: tuple[lgb.Booster, np.ndarray, np.ndarray],
+    monkeypatch: pytest.MonkeyPatch,
+    bits: int,
+) -> None:
+    """Tree by tree, units up to ``bits`` splits deep read a table of all their codes, built
+    once; the others a table of the block's distinct codes. Same bits either way (30: every
+    unit of the shipped model, 18 deep at most)."""
+    booster, X, expected = shipped
+    monkeypatch.setattr(treeshap_module, "_BATCHED_ROWS", 0)
+    monkeypatch.setattr(treeshap_module, "_FULL_TABLE_BITS", -1)
+    distinct_only = TreeShap(booster.model_to_string()).contributions(X, threads=1)
+    monkeypatch.setattr(treeshap_module, "_FULL_TABLE_BITS", bits)
+    shap = TreeShap(booster.model_to_string())
+    first = shap.contributions(X, threads=1)
+    assert np.array_equal(first, distinct_only)
+    assert np.array_equal(shap.contributions(X[::-1], threads=1), first[::-1])  # tables kept
+    assert np.abs(first - expected).max() <= TOL
+    full = [table for tree in shap._full_tables() for table in tree if table is not None]
+    assert (len(full) > 0) == (bits > 0)
+
+
 def test_a_one_row_block_adds_in_the_same_order_as_a_larger_block(
     shipped: tuple[lgb.Booster, np.ndarray, np.ndarray],
 ) -> None:

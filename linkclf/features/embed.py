@@ -251,40 +251,43 @@ class CachedEmbedder:
 
 class _VectorMemory:
     """The vectors of the last ``capacity`` distinct texts: one float32 array used as a ring,
-    and a dict from text to row (the text a row is overwritten for leaves the dict)."""
+    the text of each of its rows, and a hash index of those texts built when first needed
+    after a change (looking texts up one by one in a dict was ~1.5 s per 200k links)."""
 
     def __init__(self, capacity: int, dim: int) -> None:
         self.capacity = capacity
         self.dim = dim
         self._rows: np.ndarray | None = None  # allocated on first use
-        self._slot: dict[str, int] = {}
-        self._owner: list[str | None] = [None] * capacity
-        self._next = 0
+        self._texts = np.empty(max(capacity, 0), dtype=object)  # each row's text
+        self._filled = 0  # rows holding a text: the first ones, until the ring wraps
+        self._next = 0  # the row the next text goes to
+        self._index: pd.Index | None = None  # texts -> rows; None after a change
 
     def fill(self, texts: Any, out: np.ndarray) -> list[int]:
-        """Copy the known vectors of ``texts`` into ``out``; returns the positions not known."""
-        slot = self._slot
-        if not slot:
+        """Copy the known vectors of the distinct ``texts`` into ``out``; returns the positions
+        not known."""
+        if not self._filled or self._rows is None:
             return list(range(len(texts)))
-        found = [(i, slot.get(t)) for i, t in enumerate(texts)]
-        hits = [(i, r) for i, r in found if r is not None]
-        if hits and self._rows is not None:
-            at, rows = zip(*hits, strict=True)
-            out[list(at)] = self._rows[list(rows)]
-        return [i for i, r in found if r is None]
+        if self._index is None:
+            # The texts in the ring are distinct (only unknown texts are kept).
+            self._index = pd.Index(self._texts[: self._filled], dtype=object)
+        row = self._index.get_indexer(pd.Index(np.asarray(texts, dtype=object), dtype=object))
+        known = np.flatnonzero(row >= 0)
+        if len(known):
+            out[known] = self._rows[row[known]]
+        return np.flatnonzero(row < 0).tolist()
 
     def keep(self, texts: Any, positions: list[int], vecs: np.ndarray) -> None:
-        """Remember the vectors ``vecs[positions]`` of ``texts[positions]``."""
+        """Remember the vectors ``vecs[positions]`` of the distinct ``texts[positions]``, none
+        of them known; the oldest texts make room."""
         if self.capacity <= 0 or not positions:
             return
         if self._rows is None:
             self._rows = np.zeros((self.capacity, self.dim), dtype=np.float32)
-        for i in positions[-self.capacity :]:
-            text = str(texts[i])
-            old = self._owner[self._next]
-            if old is not None:
-                del self._slot[old]
-            self._rows[self._next] = vecs[i]
-            self._slot[text] = self._next
-            self._owner[self._next] = text
-            self._next = (self._next + 1) % self.capacity
+        kept = np.asarray(positions[-self.capacity :], dtype=np.intp)
+        rows = (self._next + np.arange(len(kept))) % self.capacity
+        self._texts[rows] = np.asarray(texts, dtype=object)[kept]
+        self._rows[rows] = vecs[kept]
+        self._next = int(rows[-1] + 1) % self.capacity
+        self._filled = min(self._filled + len(kept), self.capacity)
+        self._index = None

@@ -59,6 +59,12 @@ def _hostile_frame(n: int = len(HOSTILE)) -> pd.DataFrame:
             "boolean": pd.array([[True, False, None][i % 3] for i in range(n)], dtype="boolean"),
             "int8": rng.integers(0, 2, n).astype(np.int8),
             "float": [[0.1234, np.nan, 1e-05, 1e16, 57.0, -0.0][i % 6] for i in range(n)],
+            # Any float64 bit pattern: NaN payloads, subnormals, infinities, whole numbers
+            # around 2^53; and whole numbers of every size.
+            "float bits": rng.integers(0, 2**64, n, dtype=np.uint64).view(np.float64),
+            "whole floats": np.round(rng.normal(0, 2.0**54, n) / 10.0 ** rng.integers(0, 17, n)),
+            "int64": rng.integers(-(2**62), 2**62, n),
+            "uint8": rng.integers(0, 255, n).astype(np.uint8),
             "utc": pd.Series(
                 pd.date_range("2024-12-05 23:09:11", periods=n, freq="37h", tz="UTC")
             ).where(rng.random(n) > 0.3),

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.domains import site
+from linkclf.features._util import map_unique, word_counts
 from linkclf.schema import site_column
 
 ANCHOR_TYPES = ("brand", "exact", "partial", "generic", "naked_url", "image", "empty", "other")
@@ -141,6 +142,10 @@ def classify_anchor(anchor: str, link_type: str, brand: set[str], money: set[str
     return "other"
 
 
+def _digit_share(anchor: str) -> float:
+    return sum(map(str.isdigit, anchor)) / len(anchor) if anchor else 0.0
+
+
 def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd.DataFrame:
     """One-hot anchor type plus anchor length, word count and digit share, per row.
 
@@ -174,9 +179,11 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
     out = pd.DataFrame(index=df.index)
     for t in ANCHOR_TYPES:
         out[f"anchor_{t}"] = (types == t).astype(float)
-    lengths = np.array([len(a) for a in anchors], dtype=float)
-    out["anchor_length"] = lengths
-    out["anchor_words"] = [float(len(a.split())) for a in anchors]
-    out["anchor_digit_share"] = [sum(map(str.isdigit, a)) / len(a) if a else 0.0 for a in anchors]
+    # Per distinct anchor (sitewide links repeat theirs); len() counts code points, split()
+    # whitespace runs as word_counts does.
+    anchor = df["anchor"].astype("string").fillna("")
+    out["anchor_length"] = map_unique(anchor, len).astype(float)
+    out["anchor_words"] = word_counts(anchor)
+    out["anchor_digit_share"] = map_unique(anchor, _digit_share).astype(float)
     out.attrs["anchor_type"] = types
     return out

@@ -329,8 +329,10 @@ def main() -> None:
         if fig["workers"] == 1:  # timed in this process; scoring processes are not timed inside
             for stage, secs in fig["inside score"].items():
                 print(f"    of which {stage:<22} {secs:7.1f}s  {secs / wall:6.1%}")
+        else:
+            print("    (the split inside the scoring processes: run with --workers 1)")
         texts = fig.get("texts", {})
-        if texts:
+        if texts and fig["workers"] == 1:  # counted in this process only
             print(
                 f"  texts: {texts['texts asked']:,} asked of the embedder, "
                 f"{texts['texts embedded']:,} run through the embedding model (distinct, "

@@ -195,6 +195,8 @@ def _parser_message(exc: Exception, skip: int) -> str:
 def _check_field_size(chunk: pd.DataFrame, where: str, first_row: int) -> None:
     limit = limits.current().max_field_chars
     for col in chunk.columns:
+        if _longest(chunk[col]) <= limit:
+            continue
         lengths = chunk[col].str.len()
         if len(lengths) and lengths.max() > limit:
             row = first_row + int(np.argmax(lengths.to_numpy(dtype="float64", na_value=0)))
@@ -205,6 +207,18 @@ def _check_field_size(chunk: pd.DataFrame, where: str, first_row: int) -> None:
                 "re-export it",
                 where=f"{where}, row {row}",
             )
+
+
+def _longest(column: pd.Series) -> int:
+    """Characters in the longest cell of a column of strings (0 for none): in Arrow for
+    pandas' Arrow strings (pandas' str.len().max() of every column cost 5% of reading)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        import pyarrow.compute as pc
+
+        longest = pc.max(pc.utf8_length(column.array.__arrow_array__())).as_py()
+        return int(longest or 0)
+    lengths = column.str.len()
+    return int(lengths.max()) if len(lengths) and lengths.notna().any() else 0
 
 
 def _to_canonical(

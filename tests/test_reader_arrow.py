@@ -175,3 +175,15 @@ def test_a_file_arrow_reads_whole_never_reaches_pandas(
 
     monkeypatch.setattr(reader, "_chunks", refuse)
     assert sum(len(c) for c in iter_export(path, chunksize=3)) == 7
+
+
+def test_the_reading_thread_ends_with_the_reader(tmp_path: Path) -> None:
+    """A caller that stops after the first chunk (an error downstream) leaves no thread."""
+    import threading
+
+    path = tmp_path / "links.csv"
+    path.write_bytes(HEADER + rows(30))
+    chunks = iter_export(path, chunksize=3)
+    assert len(next(chunks)) == 3
+    chunks.close()
+    assert not [t for t in threading.enumerate() if t.name == "linkclf-csv-read"]

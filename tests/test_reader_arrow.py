@@ -187,3 +187,23 @@ def test_the_reading_thread_ends_with_the_reader(tmp_path: Path) -> None:
     assert len(next(chunks)) == 3
     chunks.close()
     assert not [t for t in threading.enumerate() if t.name == "linkclf-csv-read"]
+
+
+@pytest.mark.parametrize("chars", [40, 41])
+def test_the_field_limit_counts_characters_not_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chars: int
+) -> None:
+    """A field of 40 two-byte characters is within a 40-character limit (80 bytes); 41 is
+    refused with the same line either way."""
+    monkeypatch.setenv("LINKCLF_MAX_FIELD_CHARS", "40")
+    path = tmp_path / "links.csv"
+    anchor = ("é" * chars).encode()
+    path.write_bytes(
+        HEADER + rows(2) + b"https://f.example/,https://t.example/," + anchor + b",,,,\r\n"
+    )
+    fast, slow, _ = read_both(path, monkeypatch)
+    assert_same(fast, slow)
+    if chars == 40:
+        assert isinstance(fast, list) and fast[0]["anchor"].iloc[-1] == "é" * 40
+    else:
+        assert isinstance(fast, str) and "41 characters in column 'anchor'" in fast

@@ -195,7 +195,7 @@ def _parser_message(exc: Exception, skip: int) -> str:
 def _check_field_size(chunk: pd.DataFrame, where: str, first_row: int) -> None:
     limit = limits.current().max_field_chars
     for col in chunk.columns:
-        if _longest(chunk[col]) <= limit:
+        if not _has_longer(chunk[col], limit):
             continue
         lengths = chunk[col].str.len()
         if len(lengths) and lengths.max() > limit:
@@ -209,16 +209,20 @@ def _check_field_size(chunk: pd.DataFrame, where: str, first_row: int) -> None:
             )
 
 
-def _longest(column: pd.Series) -> int:
-    """Characters in the longest cell of a column of strings (0 for none): in Arrow for
+def _has_longer(column: pd.Series, limit: int) -> bool:
+    """Whether a column of strings has a cell of more than ``limit`` characters. In Arrow for
     pandas' Arrow strings (pandas' str.len().max() of every column cost 5% of reading)."""
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
         import pyarrow.compute as pc
 
-        longest = pc.max(pc.utf8_length(column.array.__arrow_array__())).as_py()
-        return int(longest or 0)
+        values = column.array.__arrow_array__()
+        # A character is at least one byte: when no cell has more bytes than the limit (nearly
+        # always), no cell has more characters; byte lengths come from the offsets.
+        if (pc.max(pc.binary_length(values)).as_py() or 0) <= limit:
+            return False
+        return (pc.max(pc.utf8_length(values)).as_py() or 0) > limit
     lengths = column.str.len()
-    return int(lengths.max()) if len(lengths) and lengths.notna().any() else 0
+    return bool(len(lengths) and lengths.max() > limit)
 
 
 def _to_canonical(

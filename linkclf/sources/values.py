@@ -39,7 +39,7 @@ def _text(values: pd.Series) -> pd.Series:
 
     # The same in Arrow: pandas' str.strip is Arrow's utf8_trim_whitespace, and its mask cost
     # ten times the kernels (a tenth of reading an export).
-    stripped = pc.utf8_trim_whitespace(text.array.__arrow_array__())
+    stripped = pc.utf8_trim_whitespace(text.array.__arrow_array__())  # type: ignore[attr-defined]
     blanked = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, stripped.type), stripped)
     return pd.Series(pd.array(blanked, dtype=text.dtype), index=values.index)
 

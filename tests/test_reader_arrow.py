@@ -207,3 +207,33 @@ def test_the_field_limit_counts_characters_not_bytes(
         assert isinstance(fast, list) and fast[0]["anchor"].iloc[-1] == "é" * 40
     else:
         assert isinstance(fast, str) and "41 characters in column 'anchor'" in fast
+
+
+def test_spilled_buckets_are_the_same_bytes_read_by_arrow_or_pandas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stream.spill's bucket files, read by Arrow, are the files pandas alone gives: the same
+    rows, types and record batches (the scored output then cannot differ)."""
+    from linkclf.stream import spill
+
+    path = tmp_path / "links.csv"
+    quoted = b'"https://q.example/","https://t2.example/","a, ""q""\nb",,,,"x\r\ny"\r\n'
+    many = [
+        b"https://a%d.example/p,https://t%d.example/,anchor %d,true,%d,2024-05-0%d,n\r\n"
+        % (i, i % 5, i, i, 1 + i % 9)
+        for i in range(40)
+    ]
+    path.write_bytes(HEADER + b"".join([*many[:12], quoted, b"\r\n", *many[12:]]))
+    folders = []
+    for arrow in (True, False):
+        folder = tmp_path / f"spill-{arrow}"
+        folder.mkdir()
+        with monkeypatch.context() as patch:
+            if not arrow:
+                patch.setattr(arrowcsv, "usable", lambda *a, **k: False)
+            spill([path], folder, 3, chunk_rows=7)
+        folders.append(folder)
+    names = sorted(p.name for p in folders[0].iterdir())
+    assert names and names == sorted(p.name for p in folders[1].iterdir())
+    for name in names:
+        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from linkclf.domains import hostnames, site_of_host
+from linkclf.domains import host_array, site_of_host
 from linkclf.errors import SchemaError
 
 SCHEMA_VERSION = 1
@@ -166,11 +166,17 @@ def site_column(df: pd.DataFrame, column: str) -> pd.Series:
 
 def sites_of(urls: pd.Series) -> pd.Series:
     """:func:`linkclf.domains.site` of every URL ("" when missing), once per distinct URL."""
-    # Hosts repeat far more than URLs: the site is looked up once per distinct host.
-    codes, hosts = pd.factorize(hostnames(urls), sort=False)
-    mapped = np.asarray([site_of_host(str(h)) for h in hosts], dtype=object)
-    values = mapped[codes] if len(codes) else np.asarray([], dtype=object)
-    return pd.Series(values, index=urls.index, dtype="string")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Hosts repeat far more than URLs: the site is looked up once per distinct host, and the
+    # hosts are told apart in Arrow (pandas' factorize of the same strings as Python objects
+    # was a fifth of finding the sites).
+    encoded = pc.dictionary_encode(host_array(urls))
+    hosts = encoded.dictionary.to_pylist()
+    mapped = pa.array([site_of_host(h) for h in hosts], type=pa.string())
+    values = mapped.take(encoded.indices)
+    return pd.Series(pd.array(values, dtype="string"), index=urls.index)
 
 
 _BOOL_TEXT = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}

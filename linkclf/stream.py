@@ -225,6 +225,10 @@ def spill(
             seen.columns.append(file_columns)
         finally:
             out.close()
+    # Arrow's allocator keeps what the reading freed for later: handed back here, since this
+    # process then holds its little while the scoring processes hold the memory (1M links:
+    # ~650 MiB left after the spill without this, ~360 MiB with it).
+    pa.default_memory_pool().release_unused()
     return seen
 
 

@@ -30,8 +30,18 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 def _text(values: pd.Series) -> pd.Series:
     """Strip the column and turn blanks into <NA> (as the arrow-backed ``str`` dtype)."""
-    out = values.astype("str").str.strip()
-    return out.mask(out == "")
+    text = values.astype("str")
+    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
+        out = text.str.strip()
+        return out.mask(out == "")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # The same in Arrow: pandas' str.strip is Arrow's utf8_trim_whitespace, and its mask cost
+    # ten times the kernels (a tenth of reading an export).
+    stripped = pc.utf8_trim_whitespace(text.array.__arrow_array__())  # type: ignore[attr-defined]
+    blanked = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, stripped.type), stripped)
+    return pd.Series(pd.array(blanked, dtype=text.dtype), index=values.index)
 
 
 def parse_bool(values: pd.Series, **_: bool) -> pd.Series:

@@ -237,3 +237,13 @@ def test_spilled_buckets_are_the_same_bytes_read_by_arrow_or_pandas(
     assert names and names == sorted(p.name for p in folders[1].iterdir())
     for name in names:
         assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
+
+
+def test_a_header_name_that_is_not_utf8_is_read_by_pandas(tmp_path: Path) -> None:
+    """Arrow keeps a header's bytes and fails decoding them later: pandas reads the file
+    (found by tests/test_reliability_fuzz.py)."""
+    from linkclf.sources import read_export
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"source_url,ta\xf1rget_url\nhttp://a.com/,http://t.example/\n")
+    assert len(read_export(path, target="https://t.example/")) == 1

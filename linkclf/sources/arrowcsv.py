@@ -170,7 +170,9 @@ def _read(
                 start += chunksize
         if have:
             yield _frame(pa.Table.from_batches(held, schema=reader.schema), mapper, start)
-    except pa.ArrowException as exc:
+    except (pa.ArrowException, UnicodeError) as exc:
+        # UnicodeError: a header name that is not UTF-8 (Arrow keeps the bytes; reading the
+        # name back decodes them). pandas reads such a file as it always has.
         raise Unsupported(str(exc)) from None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from linkclf.features.catalogue import Feature, explainable, lookup
+from linkclf.features.catalogue import entry, explainable, lookup
 
 #: Prefix of the per-family contribution columns `linkclf explain -o` writes.
 FAMILY_PREFIX = "contribution_"
@@ -79,8 +79,7 @@ def top_reasons(
     key = np.where(totals > 1e-9, -np.round(totals, 9), np.inf)
     order = np.argsort(key, axis=1, kind="stable")
     pushes = np.sort(key, axis=1) < np.inf
-    catalogue = [lookup(c) for c in cols]
-    said: dict[tuple[int, float], str] = {}
+    said: dict[tuple[int, float], str] = {}  # sitewide links repeat their values
     reasons: list[list[str]] = []
     for i in range(len(contrib)):
         phrases: list[str] = []
@@ -89,19 +88,13 @@ def top_reasons(
             value = float(values[i, col])
             text = said.get((col, value))
             if text is None:
-                text = said[(col, value)] = _say(catalogue[col], cols[col], value)
+                text = said[(col, value)] = entry(cols[col]).say(value)
             if text not in phrases:
                 phrases.append(text)
             if len(phrases) == k:
                 break
         reasons.append(phrases)
     return reasons
-
-
-def _say(feature: Feature | None, name: str, value: float) -> str:
-    if feature is None:
-        raise KeyError(f"feature {name!r} is not in linkclf.features.catalogue")
-    return feature.say(value)
 
 
 def family_contributions(contributions: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,6 @@ in two steps:
 
 from __future__ import annotations
 
-import io
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -55,23 +54,6 @@ def usable(layout: Layout, container: str | None) -> bool:
         and len(layout.header) >= 2
         and len(layout.delimiter) == 1
     )
-
-
-def pandas_header(head_text: str, delimiter: str) -> list[str]:
-    """The column names pandas' C parser gives the first record of ``head_text`` (with its
-    renaming of duplicate and blank names)."""
-    frame = pd.read_csv(
-        io.StringIO(head_text),
-        sep=delimiter,
-        quotechar='"',
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        nrows=0,
-        engine="c",
-        skip_blank_lines=True,
-    )
-    return [str(c) for c in frame.columns]
 
 
 def chunks(

@@ -8,9 +8,10 @@ vendor's :class:`~linkclf.sources.base.Spec` maps each chunk to canonical column
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import numpy as np
 import pandas as pd
@@ -133,7 +134,7 @@ def _arrow_chunks(
     given = 0
     try:
         text = textio.decode_head(opened.head, layout.codec, truncated=opened.truncated)
-        names = arrowcsv.pandas_header(text, layout.delimiter)
+        names = _pandas_header(text, layout.delimiter)
         for frame in arrowcsv.chunks(opened.stream, layout, names, chunksize):
             yield frame
             given += len(frame)
@@ -151,21 +152,31 @@ def _arrow_chunks(
             yield frame
 
 
+def _pandas_options(delimiter: str) -> dict[str, Any]:
+    """How pandas reads an export: every cell a string, nothing read as missing."""
+    return {
+        "sep": delimiter,
+        "quotechar": '"',
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "engine": "c",
+        "skip_blank_lines": True,
+    }
+
+
+def _pandas_header(head_text: str, delimiter: str) -> list[str]:
+    """The column names pandas gives the first record of ``head_text`` (with its renaming of
+    duplicate and blank names): what the Arrow reader must find (linkclf.sources.arrowcsv)."""
+    frame = pd.read_csv(io.StringIO(head_text), nrows=0, **_pandas_options(delimiter))
+    return [str(c) for c in frame.columns]
+
+
 def _chunks(
     handle: TextIO, layout: Layout, chunksize: int, where: str, first_row: int
 ) -> Iterator[pd.DataFrame]:
     try:
-        reader = pd.read_csv(
-            handle,
-            sep=layout.delimiter,
-            quotechar='"',
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            chunksize=chunksize,
-            engine="c",
-            skip_blank_lines=True,
-        )
+        reader = pd.read_csv(handle, chunksize=chunksize, **_pandas_options(layout.delimiter))
         with reader:
             yield from reader
     except pd.errors.EmptyDataError:

@@ -153,7 +153,8 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
     the target's URL words, the profile's repeated anchor words, and any configured
     ``money_terms``.
     """
-    anchors = df["anchor"].astype("string").fillna("").tolist()
+    anchor = df["anchor"].astype("string").fillna("")
+    anchors = anchor.tolist()
     targets = df["target_url"].astype("string").fillna("").tolist()
     link_types = df["link_type"].astype("string").fillna("").tolist()
     target_site = site_column(df, "target_site").to_numpy(dtype=object)
@@ -181,7 +182,6 @@ def anchor_features(df: pd.DataFrame, money_terms: set[str] | None = None) -> pd
         out[f"anchor_{t}"] = (types == t).astype(float)
     # Per distinct anchor (sitewide links repeat theirs); len() counts code points, split()
     # whitespace runs as word_counts does.
-    anchor = df["anchor"].astype("string").fillna("")
     out["anchor_length"] = map_unique(anchor, len).astype(float)
     out["anchor_words"] = word_counts(anchor)
     out["anchor_digit_share"] = map_unique(anchor, _digit_share).astype(float)

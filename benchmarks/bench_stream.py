@@ -273,7 +273,7 @@ def main() -> None:
     )
     parser.add_argument("--baseline-rows", type=int, default=0, help="e.g. 20000 (slow)")
     parser.add_argument("--startup-only", action="store_true")
-    parser.add_argument("--startup-runs", type=int, default=5, help="timed start-up runs")
+    parser.add_argument("--startup-runs", type=int, default=5, help="timed start-up runs (0: none)")
     parser.add_argument(
         "--workers", type=int, default=0, help="scoring processes (default: as linkclf score)"
     )
@@ -285,7 +285,8 @@ def main() -> None:
     print(
         f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
     )
-    startup(args.model, args.startup_runs)
+    if args.startup_runs > 0:
+        startup(args.model, args.startup_runs)
     if args.startup_only:
         return
     export = export_of(args.rows)

@@ -347,6 +347,13 @@ class LinkClassifier(Estimator):
             contrib = np.asarray(self.booster_.predict(data, pred_contrib=True))
         return pd.DataFrame(contrib[:, :-1], columns=self.feature_columns_, index=X.index)
 
+    def prepare(self, *, reasons: bool) -> None:
+        """Build now what scoring builds on first use: with ``reasons``, TreeSHAP's trees (from
+        linkclf's cache) and its tables of every shallow code, so that a scoring process builds
+        them while its parent still reads the export."""
+        if reasons and (shap := self._treeshap()) is not None:
+            shap.full_tables()
+
     def _treeshap(self) -> TreeShap | None:
         """The booster's TreeShap, built once per booster (and kept in linkclf's cache between
         processes, linkclf.treeshap_cache); None when the trees have parts it does not

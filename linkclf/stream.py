@@ -34,7 +34,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,10 +187,12 @@ def spill(
     target: str | None | Sequence[str | None] = None,
     chunk_rows: int = 50_000,
     progress: Progress = lambda msg: None,
+    spilled_rows: Callable[[int], None] = lambda rows: None,
 ) -> Spilled:
     """Pass 1: read every input in chunks into bucket files under ``folder``.
 
     ``target``: one target for every file, or one per file (:func:`resolve_targets`).
+    ``spilled_rows`` is called with the rows spilled so far after each chunk.
 
     Raises
     ------
@@ -222,6 +224,7 @@ def spill(
                 seen.rows += len(chunk)
                 progress(f"read {seen.rows:,} rows")
                 out.write(chunk, bucket_of(chunk["target_site"], buckets))
+                spilled_rows(seen.rows)
             seen.columns.append(file_columns)
         finally:
             out.close()
@@ -489,6 +492,7 @@ class StreamRun:
         self._rendering: Rendering | None = None
         self._scored: list[ScoredBucket] = []
         self._present: set[str] = set()
+        self._pool: ScoringPool | None = None
 
     def __enter__(self) -> StreamRun:
         from linkclf.tables import is_stream
@@ -502,6 +506,7 @@ class StreamRun:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._close_pool()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
@@ -528,6 +533,7 @@ class StreamRun:
             target=targets,
             chunk_rows=self.chunk_rows,
             progress=progress,
+            spilled_rows=self._start_pool,
         )
         self.summary.rows_read = self._spilled.rows
         self.summary.seconds["read+spill"] = time.perf_counter() - start
@@ -543,9 +549,7 @@ class StreamRun:
         """
         start, cpu = time.perf_counter(), _cpu_seconds()
         summary, folder = self.summary, self.folder
-        workers = max(min(self.workers or auto_workers(summary.rows_read), summary.buckets), 1)
-        if self.model_dir is None:  # the processes load the model from its directory
-            workers = 1
+        workers = self._workers(summary.rows_read)
         # Each process scores batches of chunk_rows / workers links, so that the processes
         # together hold about what one process holds (the scores do not depend on the batch).
         batch_rows = max(self.chunk_rows // workers, 1)
@@ -563,26 +567,49 @@ class StreamRun:
             for b in range(summary.buckets)
         ]
         if workers > 1:
-            assert self.model_dir is not None
             summary.workers = workers
-            done = _score_in_processes(self.model_dir, jobs, workers)
+            self._start_pool(summary.rows_read)
+            assert self._pool is not None
+            done = self._pool.results(jobs)
         else:
             done = (_score_bucket(self.model, *job) for job in jobs)
-        for finished, (_, result) in enumerate(done, start=1):
-            if result is None:
-                continue
-            self._scored.append(result)
-            self._present |= result.present
-            summary.links += result.links
-            summary.flagged += result.flagged
-            progress(
-                f"scored {summary.links:,}/{summary.rows_read:,} links "
-                f"({finished}/{summary.buckets} buckets)"
-            )
+        try:
+            for finished, (_, result) in enumerate(done, start=1):
+                if result is None:
+                    continue
+                self._scored.append(result)
+                self._present |= result.present
+                summary.links += result.links
+                summary.flagged += result.flagged
+                progress(
+                    f"scored {summary.links:,}/{summary.rows_read:,} links "
+                    f"({finished}/{summary.buckets} buckets)"
+                )
+        finally:
+            self._close_pool()  # the processes' memory is not the write stage's
         self._scored.sort(key=lambda done: done.bucket)
         summary.seconds["score"] = time.perf_counter() - start
         summary.cpu_seconds["score"] = _cpu_seconds() - cpu
         return summary.links
+
+    def _workers(self, rows: int) -> int:
+        """Scoring processes for ``rows`` rows: never more than buckets, one without
+        ``model_dir`` (the processes load the model from its directory)."""
+        if self.model_dir is None:
+            return 1
+        return max(min(self.workers or auto_workers(rows), self.summary.buckets), 1)
+
+    def _start_pool(self, rows: int) -> None:
+        """Start the scoring processes once ``rows`` rows call for more than one (during the
+        spill: as soon as the rows seen so far do, since more rows never call for fewer)."""
+        if self._pool is None and self._workers(rows) > 1:
+            assert self.model_dir is not None
+            self._pool = ScoringPool(self.model_dir, self._workers(rows), self.reasons)
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.close()
 
     def write(self) -> None:
         """Pass 3: merge the scored buckets into input order and write the output."""
@@ -735,14 +762,20 @@ def _write_lines(
 _PROCESS_MODEL: LinkClassifier | LinkclfError | None = None
 
 
-def _load_process_model(model_dir: str) -> None:
+def _load_process_model(model_dir: str, reasons: bool) -> None:
     global _PROCESS_MODEL
     try:
         _PROCESS_MODEL = LinkClassifier.load(model_dir)
+        # What the first bucket would otherwise build, built while the parent still reads.
+        _PROCESS_MODEL.prepare(reasons=reasons)
     except LinkclfError as exc:
         # Raised by the first job instead: an initializer's exception would print a traceback
         # in the process and leave the parent only "the pool is broken".
         _PROCESS_MODEL = exc
+
+
+def _process_ready() -> None:
+    """A job that only makes the pool start a process (its initializer loads the model)."""
 
 
 def _score_bucket_in_process(*job: object) -> tuple[int, ScoredBucket | None]:
@@ -758,45 +791,62 @@ def _score_bucket_in_process(*job: object) -> tuple[int, ScoredBucket | None]:
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
 
 
-def _score_in_processes(
-    model_dir: str | os.PathLike[str], jobs: list[tuple], workers: int
-) -> Iterator[tuple[int, ScoredBucket | None]]:
-    """Score the buckets of ``jobs`` in ``workers`` processes, yielding results as they finish.
+class ScoringPool:
+    """``workers`` scoring processes, each loading the model once, started as soon as the run
+    knows it wants them: while the parent still spills, on the core the spill leaves idle
+    (importing and loading take ~1.7 s per process, which the score stage no longer waits for).
 
     Processes are spawned (not forked: the parent holds threads and open files), and they read
     their thread limits from the environment when their libraries load, so the limits are set
-    in the environment they inherit.
+    in the environment they inherit, from :meth:`start` until :meth:`close`. The parent's own
+    libraries read theirs when they loaded (before the pool starts).
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
 
-    saved = {name: os.environ.get(name) for name in _ONE_THREAD}
-    os.environ.update({name: "1" for name in _ONE_THREAD})
-    try:
-        with ProcessPoolExecutor(
+    def __init__(self, model_dir: str | os.PathLike[str], workers: int, reasons: bool) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self._saved = {name: os.environ.get(name) for name in _ONE_THREAD}
+        os.environ.update({name: "1" for name in _ONE_THREAD})
+        self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_load_process_model,
-            initargs=(str(model_dir),),
-        ) as pool:
-            futures = [pool.submit(_score_bucket_in_process, *job) for job in jobs]
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    raise ResourceError(
-                        expected=f"{workers} scoring processes to finish their buckets",
-                        found="one that ended before it was done (killed, most often for lack "
-                        "of memory: each holds ~650 MB)",
-                        fix="score again with --workers 1",
-                    ) from None
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+            initargs=(str(model_dir), reasons),
+        )
+        # A spawning pool starts a process per submitted job while none is idle: one job each.
+        for _ in range(workers):
+            self._pool.submit(_process_ready)
+
+    def results(self, jobs: list[tuple]) -> Iterator[tuple[int, ScoredBucket | None]]:
+        """Score the buckets of ``jobs``, yielding results as they finish."""
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        futures = [self._pool.submit(_score_bucket_in_process, *job) for job in jobs]
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                raise ResourceError(
+                    expected=f"{self.workers} scoring processes to finish their buckets",
+                    found="one that ended before it was done (killed, most often for lack "
+                    "of memory: each holds ~650 MB)",
+                    fix="score again with --workers 1",
+                ) from None
+
+    def close(self) -> None:
+        """Stop the processes (waiting for none of the jobs not started) and restore the
+        environment."""
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            for name, value in self._saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def score_files(

@@ -101,7 +101,7 @@ _MIN_CHUNK_UNITS = 32
 _MAX_CHUNK_UNITS = 4096
 
 #: Units whose leaf is at most this many splits deep get a table of every code in the
-#: tree-by-tree path (TreeShap._full_tables). Shipped model, 11k explained rows a call, CPU s
+#: tree-by-tree path (TreeShap.full_tables). Shipped model, 11k explained rows a call, CPU s
 #: (build once / per call; 2.04 s per call without): 7 bits 0.13 / 1.67 s, 8 bits 0.22 / 1.56 s
 #: (67% of its units, 17 MB), 10 bits 0.63 / 1.52 s (70 MB).
 _FULL_TABLE_BITS = 8
@@ -1084,7 +1084,7 @@ class TreeShap:
         starts = range(0, len(X), size)
         batched = size <= _BATCHED_ROWS
         if not batched:
-            self._full_tables()  # built once, before any thread needs them
+            self.full_tables()  # built once, before any thread needs them
 
         def explain(start: int) -> None:
             stop = min(start + size, len(X))
@@ -1214,11 +1214,11 @@ class TreeShap:
         out = np.zeros((self.n_features + 1, rows))
         out[self.n_features] = self.expected_value
         lookup = np.zeros(1 << self._table_bits, dtype=np.intp)
-        for tree, full in zip(self.trees, self._full_tables(), strict=True):
+        for tree, full in zip(self.trees, self.full_tables(), strict=True):
             if not tree.leaves:
                 continue
             codes = self._codes(tree, ranks, values)
-            # Units with a table of every code (see _full_tables) gather from it directly; the
+            # Units with a table of every code (see full_tables) gather from it directly; the
             # deeper ones get a table of the block's distinct codes.
             deep = tuple(
                 unit for unit, table in zip(tree.units, full, strict=True) if table is None
@@ -1251,12 +1251,13 @@ class TreeShap:
                     out[feature] += row
         return out
 
-    def _full_tables(self) -> list[list[np.ndarray | None]]:
+    def full_tables(self) -> list[list[np.ndarray | None]]:
         """Per tree and unit, the unit's values for every code (K, 2^depth) when its leaf is at
-        most ``_FULL_TABLE_BITS`` splits deep, else None. Built on the first large block and
-        kept: a large block's distinct codes cover much of a shallow unit's 2^depth codes
-        anyway, and a process explains many blocks (17 MB for the shipped model; small
-        blocks and the start-up never build them)."""
+        most ``_FULL_TABLE_BITS`` splits deep, else None. Built on the first large block (or
+        ahead, by a scoring process: ``LinkClassifier.prepare``) and kept: a large block's
+        distinct codes cover much of a shallow unit's 2^depth codes anyway, and a process
+        explains many blocks (17 MB for the shipped model; small blocks and the start-up never
+        build them)."""
         if self._full is None:
             full: list[list[np.ndarray | None]] = []
             for tree in self.trees:

@@ -299,3 +299,48 @@ def test_a_model_a_scoring_process_cannot_load_is_the_loading_error(
     with pytest.raises(ModelError, match="model.json"):
         score_files(**run)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_scoring_processes_start_while_the_parent_still_reads(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They import and load the model during the spill (on the core it leaves idle): started
+    after the first chunk, before the last one; the file is the one-process file."""
+    import linkclf.stream
+
+    run = _two_process_run(fitted, tmp_path)
+    events: list[str] = []
+    real_pool = linkclf.stream.ScoringPool
+
+    def recorded_pool(*args: object, **kwargs: object) -> object:
+        events.append("processes started")
+        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(linkclf.stream, "ScoringPool", recorded_pool)
+    score_files(**run, chunk_rows=100, progress=events.append)
+    reads = [
+        i for i, event in enumerate(events) if event.startswith("read ") and "file" not in event
+    ]
+    assert len(reads) > 2
+    assert events.count("processes started") == 1
+    assert reads[0] < events.index("processes started") < reads[-1]
+    one = score_files(run["model"], run["paths"], tmp_path / "one.csv", buckets=4)
+    assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert one.links == len(fitted[1])
+
+
+def test_a_refused_row_after_the_processes_started_stops_them_and_writes_nothing(
+    fitted: tuple[LinkClassifier, pd.DataFrame], tmp_path: Path
+) -> None:
+    import multiprocessing
+
+    run = _two_process_run(fitted, tmp_path)
+    _, links = fitted
+    broken = links.copy()
+    broken.loc[broken.index[-5], "target_url"] = ""  # in the last chunk: the processes are up
+    write_csv_atomic(broken, run["paths"][0], for_spreadsheet=False)
+    with pytest.raises(SchemaError, match="target_url"):
+        score_files(**run, chunk_rows=100)
+    assert not multiprocessing.active_children()
+    assert not (tmp_path / "out.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

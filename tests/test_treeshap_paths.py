@@ -68,7 +68,7 @@ def test_tables_of_every_code_give_the_bits_of_distinct_codes(
     assert np.array_equal(first, distinct_only)
     assert np.array_equal(shap.contributions(X[::-1], threads=1), first[::-1])  # tables kept
     assert np.abs(first - expected).max() <= TOL
-    full = [table for tree in shap._full_tables() for table in tree if table is not None]
+    full = [table for tree in shap.full_tables() for table in tree if table is not None]
     assert (len(full) > 0) == (bits > 0)
 
 

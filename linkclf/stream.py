@@ -798,8 +798,9 @@ class ScoringPool:
 
     Processes are spawned (not forked: the parent holds threads and open files), and they read
     their thread limits from the environment when their libraries load, so the limits are set
-    in the environment they inherit, from :meth:`start` until :meth:`close`. The parent's own
-    libraries read theirs when they loaded (before the pool starts).
+    in the environment they inherit, from the pool's creation until :meth:`close`. The parent's
+    own libraries read theirs when they loaded (before the pool starts; Arrow's thread pool by
+    the first chunk, which is read before).
     """
 
     def __init__(self, model_dir: str | os.PathLike[str], workers: int, reasons: bool) -> None:
@@ -837,7 +838,7 @@ class ScoringPool:
                 ) from None
 
     def close(self) -> None:
-        """Stop the processes (waiting for none of the jobs not started) and restore the
+        """Stop the processes (jobs not started yet are cancelled) and restore the
         environment."""
         try:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -799,8 +799,9 @@ class ScoringPool:
     Processes are spawned (not forked: the parent holds threads and open files), and they read
     their thread limits from the environment when their libraries load, so the limits are set
     in the environment they inherit, from the pool's creation until :meth:`close`. The parent's
-    own libraries read theirs when they loaded (before the pool starts; Arrow's thread pool by
-    the first chunk, which is read before).
+    own libraries read theirs before that (OpenMP when LightGBM loaded, Arrow's thread pool with
+    the first chunk its CSV reader read); one that starts later runs on one thread in the
+    parent, whose remaining work (ordering and writing bytes) needs no more.
     """
 
     def __init__(self, model_dir: str | os.PathLike[str], workers: int, reasons: bool) -> None:

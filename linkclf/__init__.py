@@ -8,9 +8,17 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 __version__ = "0.1.0"
+
+# linkclf's CSV readers pass pandas index_col=False, so that a row longer than its header (a
+# delimiter at the end of every data row) keeps its first fields instead of shifting every column
+# (linkclf.sources.reader, linkclf.io). pandas then warns that the extra fields are not read: a
+# ParserWarning on stderr that the user cannot act on. Matched by its text: pandas is not
+# imported here.
+warnings.filterwarnings("ignore", message="Length of header or names does not match length of data")
 
 # Imported on first use: `import linkclf` stays cheap for the CLI's --help.
 _LAZY = {

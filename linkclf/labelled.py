@@ -31,7 +31,12 @@ def _read_one(path: str) -> pd.DataFrame:
     if p.suffix == ".gz":
         try:
             return pd.read_csv(
-                p, dtype=str, keep_default_na=False, na_values=[""], compression="gzip"
+                p,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                compression="gzip",
+                index_col=False,  # a row longer than the header must not shift the columns
             )
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, EOFError) as exc:
             raise InputError(

@@ -132,3 +132,17 @@ def test_damaged_model_loads_or_is_refused(tmp_path: Path, base_model: Path, see
         assert "\n" not in str(exc)
         return
     assert 0.0 <= model.threshold_ <= 1.0
+
+
+def test_a_scored_row_longer_than_its_header_is_read_in_place(tmp_path: Path) -> None:
+    """A broken scored file whose rows run into one line of thousands of fields: read at once
+    with each value in its column (pandas made the extra fields a MultiIndex of thousands of
+    levels, and `linkclf report` then ran for minutes)."""
+    header = "source_url,target_url,p_manipulative,flag\n"
+    row = "https://a.example/p,https://t.example/,0.9,1"
+    path = tmp_path / "scored.csv"
+    path.write_text(header + ",".join([row] * 2000) + "\n", encoding="utf-8")
+    scored = read_scored_for_report(path)
+    assert len(scored) == 1
+    assert scored["source_url"].iloc[0] == "https://a.example/p"
+    assert scored.index.nlevels == 1

@@ -277,3 +277,21 @@ def test_generic_small_tool_format(tmp_path: Path) -> None:
 def test_chunksize_must_be_positive() -> None:
     with pytest.raises(ValueError, match="chunksize"):
         next(iter_export(EXPORTS / "semrush.csv", chunksize=0))
+
+
+@pytest.mark.parametrize("size", [3, 60_000])  # one pandas chunk; several (Arrow, then pandas)
+def test_a_delimiter_at_the_end_of_every_data_row_shifts_no_column(
+    tmp_path: Path, size: int
+) -> None:
+    """Some exports and spreadsheet re-saves end every data row with a delimiter the header
+    lacks. Each value stays in its column (pandas used to take the first field as the index:
+    the target URL read as the source, the anchor as the target)."""
+    rows = [f"https://blog{i}.example/post,{TARGET}page,anchor {i}," for i in range(size)]
+    path = tmp_path / "trailing.csv"
+    path.write_text("source_url,target_url,anchor\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    links = read_export(path)
+    assert len(links) == size
+    assert links["source_url"].iloc[-1] == f"https://blog{size - 1}.example/post"
+    assert links["target_url"].iloc[0] == f"{TARGET}page"
+    assert links["anchor"].iloc[-1] == f"anchor {size - 1}"
+    assert links["referring_domain"].iloc[0] == "blog0.example"

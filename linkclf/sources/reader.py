@@ -153,7 +153,8 @@ def _arrow_chunks(
 
 
 def _pandas_options(delimiter: str) -> dict[str, Any]:
-    """How pandas reads an export: every cell a string, nothing read as missing."""
+    """How pandas reads an export: every cell a string, nothing read as missing, and no column
+    taken as the index."""
     return {
         "sep": delimiter,
         "quotechar": '"',
@@ -162,6 +163,11 @@ def _pandas_options(delimiter: str) -> dict[str, Any]:
         "na_filter": False,
         "engine": "c",
         "skip_blank_lines": True,
+        # Rows longer than the header (a delimiter at the end of every data row, as some
+        # exports and spreadsheet re-saves write) keep their first fields. Without this pandas
+        # took the extra leading fields as the index and shifted every column by one: the
+        # target URL read as the source, the anchor as the target, scored without a word.
+        "index_col": False,
     }
 
 

@@ -106,6 +106,7 @@ def read_partitioned(
             dtype=str,
             keep_default_na=False,
             na_filter=False,
+            index_col=False,  # as sources.reader: a longer row must not shift the columns
             encoding=layout.codec,
             blocksize=block_bytes if splittable else None,
             skiprows=layout.skip or None,

@@ -92,6 +92,7 @@ def read_partitioned(
     import dask.dataframe as dd
 
     from linkclf.sources.detect import sniff
+    from linkclf.sources.reader import pandas_options
     from linkclf.stream import _per_file
 
     targets = _per_file(target, len(paths))
@@ -101,12 +102,7 @@ def read_partitioned(
         splittable = layout.codec in ("utf-8", "utf-8-sig") and layout.skip == 0
         raw = dd.read_csv(
             path,
-            sep=layout.delimiter,
-            quotechar='"',
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            index_col=False,  # as sources.reader: a longer row must not shift the columns
+            **pandas_options(layout.delimiter),  # the one-machine reader's, so the same rows
             encoding=layout.codec,
             blocksize=block_bytes if splittable else None,
             skiprows=layout.skip or None,

@@ -307,9 +307,9 @@ def read_csv_text(
                 dtype=str,
                 keep_default_na=False,
                 usecols=lambda col: restore_formula(col) in wanted,
-                # A row longer than the header keeps its first fields: without this pandas
-                # made the extra leading fields an index (columns shifted; a MultiIndex of
-                # thousands of levels when a broken file ran rows into one line).
+                # As sources.reader.pandas_options: a row longer than the header keeps its
+                # first fields (pandas made the extra ones an index: a MultiIndex of thousands
+                # of levels when a broken file ran its rows into one line).
                 index_col=False,
                 encoding="utf-8",
                 nrows=limits.current().max_rows + 1,

@@ -602,9 +602,10 @@ class StreamRun:
     def _start_pool(self, rows: int) -> None:
         """Start the scoring processes once ``rows`` rows call for more than one (during the
         spill: as soon as the rows seen so far do, since more rows never call for fewer)."""
-        if self._pool is None and self._workers(rows) > 1:
+        workers = self._workers(rows)
+        if self._pool is None and workers > 1:
             assert self.model_dir is not None
-            self._pool = ScoringPool(self.model_dir, self._workers(rows), self.reasons)
+            self._pool = ScoringPool(self.model_dir, workers, self.reasons)
 
     def _close_pool(self) -> None:
         if self._pool is not None:

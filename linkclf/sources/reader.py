@@ -152,7 +152,7 @@ def _arrow_chunks(
             yield frame
 
 
-def _pandas_options(delimiter: str) -> dict[str, Any]:
+def pandas_options(delimiter: str) -> dict[str, Any]:
     """How pandas reads an export: every cell a string, nothing read as missing, and no column
     taken as the index."""
     return {
@@ -174,7 +174,7 @@ def _pandas_options(delimiter: str) -> dict[str, Any]:
 def _pandas_header(head_text: str, delimiter: str) -> list[str]:
     """The column names pandas gives the first record of ``head_text`` (with its renaming of
     duplicate and blank names): what the Arrow reader must find (linkclf.sources.arrowcsv)."""
-    frame = pd.read_csv(io.StringIO(head_text), nrows=0, **_pandas_options(delimiter))
+    frame = pd.read_csv(io.StringIO(head_text), nrows=0, **pandas_options(delimiter))
     return [str(c) for c in frame.columns]
 
 
@@ -182,7 +182,7 @@ def _chunks(
     handle: TextIO, layout: Layout, chunksize: int, where: str, first_row: int
 ) -> Iterator[pd.DataFrame]:
     try:
-        reader = pd.read_csv(handle, chunksize=chunksize, **_pandas_options(layout.delimiter))
+        reader = pd.read_csv(handle, chunksize=chunksize, **pandas_options(layout.delimiter))
         with reader:
             yield from reader
     except pd.errors.EmptyDataError:

@@ -144,8 +144,11 @@ def format_table(result: dict[str, Any]) -> str:
         if key in result:
             rows.append((key.replace("baseline_", "baseline: "), result[key]))
     rows += [
-        (k.replace("ood_", "held out: "), v) for k, v in result.items() if k.startswith("ood_")
+        (k.replace("ood_", "held out: ").replace("_column_set_", " @ "), v)
+        for k, v in result.items()
+        if k.startswith("ood_")
     ]
+    width = max(28, *(len(name) + 2 for name, _ in rows))
     short = {
         "roc_auc": "ROC-AUC",
         "pr_auc": "PR-AUC",
@@ -155,11 +158,11 @@ def format_table(result: dict[str, Any]) -> str:
         "brier": "Brier",
         "n": "links",
     }
-    head = f"{'':28}" + "".join(f"{short[c]:>13}" for c in cols)
+    head = f"{'':{width}}" + "".join(f"{short[c]:>13}" for c in cols)
     lines = [head]
     for name, m in rows:
         lines.append(
-            f"{name:28}"
+            f"{name:{width}}"
             + "".join(
                 f"{m.get(c, float('nan')):>13.3f}" if c != "n" else f"{int(m.get(c, 0)):>13,}"
                 for c in cols

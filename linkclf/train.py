@@ -137,6 +137,16 @@ def train(
                 data[held], y[held], po, ood_model.threshold_, cfg, ci=False
             )["test"]
             progress(f"out-of-distribution {name}: ROC-AUC {metrics[f'ood_{name}']['roc_auc']:.3f}")
+            # Per column set too: pooled over the six renderings, a held-out figure mixes the
+            # URL-only Search Console rows with full exports; "canonical" is the like-for-like
+            # figure of a model trained on one rendering with every column.
+            for set_name, in_set in column_set_masks(data).items():
+                sel = in_set[held]
+                if sel.all():
+                    continue
+                metrics[f"ood_{name}_column_set_{set_name}"] = split_metrics(
+                    data[held][sel], y[held][sel], po[sel], ood_model.threshold_, cfg, ci=False
+                )["test"]
 
     name = Path(out).name
     meta = {

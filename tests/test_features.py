@@ -12,7 +12,7 @@ from linkclf.features import hostname_features
 from linkclf.features.anchors import anchor_features
 from linkclf.features.profile import profile_features
 from linkclf.features.structure import authority_features, placement_features, rel_features
-from linkclf.features.url import url_features
+from linkclf.features.url import path_words, url_features
 from linkclf.schema import conform
 
 TARGET = "https://www.bakkerij-devries.nl/brood/volkorenbrood"
@@ -106,6 +106,15 @@ def test_exact_and_partial_match_use_money_terms_from_the_target_path() -> None:
     assert got == ["exact", "exact", "partial", "partial", "other"]
 
 
+def test_an_anchor_that_names_the_brand_is_never_exact_match() -> None:
+    # Exact-match is the keyword alone; the brand with a keyword is a compound anchor, the way
+    # editors name a business ("De Vries bakery in Utrecht"), also when the brand is spelled in
+    # words with a stop word inside ("De Vries" for devries).
+    got = anchor_types(["devries volkorenbrood", "volkorenbrood van De Vries", "De Vries"])
+    assert got == ["partial", "partial", "brand"]
+    assert anchor_types(["volkorenbrood"]) == ["exact"]
+
+
 def test_money_terms_also_come_from_anchors_the_profile_repeats() -> None:
     repeated = ["goedkope zuurdesem"] * 3
     assert anchor_types([*repeated, "zuurdesem"])[-1] == "exact"
@@ -187,6 +196,21 @@ def test_hostname_features_accept_urls_and_keep_a_series_index() -> None:
     assert list(h.index) == [10, 20]
     assert h.loc[10, "host_spam_tokens"] >= 2 and h.loc[10, "host_digits"] == 2
     assert h.loc[10, "host_tld_spammy"] == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://x.com/2021/03/best-sourdough-starters-4411/", "best sourdough starters"),
+        ("https://gizmodo.com/some-slug-1851234?utm_source=x#comments", "some slug"),
+        ("https://www.spiegel.de/kultur/caf%C3%A9-k%C3%B6ln-a-12.html", "kultur café köln"),
+        ("https://news.example/index.php?id=3", ""),
+        ("https://nieuws.nl", ""),
+        ("", ""),
+    ],
+)
+def test_path_words_read_a_slug_as_its_title(url: str, words: str) -> None:
+    assert path_words(url) == words
 
 
 # -- rel, metrics, placement, context --------------------------------------------------------------
@@ -362,3 +386,20 @@ def test_profile_aggregates_on_a_hand_made_profile() -> None:
     assert prof["target_domains"].iloc[0] == 4
     assert prof["target_exact_share"].iloc[0] == pytest.approx(5 / 6)
     assert prof["target_brand_share"].iloc[0] == pytest.approx(1 / 6)
+
+
+def test_last_seen_lag_counts_days_before_the_targets_newest_sighting() -> None:
+    other = "https://www.slagerij-jansen.nl/"
+    df = links(
+        [
+            {"source_url": "https://a.nl/1", "last_seen": "2025-06-30"},
+            {"source_url": "https://b.nl/1", "last_seen": "2025-04-01"},
+            {"source_url": "https://c.nl/1"},  # no date: no lag, never "old"
+            {"source_url": "https://d.nl/1", "last_seen": "2025-01-01", "target_url": other},
+        ]
+    )
+    anchors = anchor_features(df)
+    lag = profile_features(df, anchors.attrs["anchor_type"])["last_seen_lag_days"]
+    assert lag.iloc[0] == 0 and lag.iloc[1] == 90
+    assert np.isnan(lag.iloc[2])
+    assert lag.iloc[3] == 0  # the other target's own newest

@@ -82,6 +82,25 @@ def test_relevance_cosines_are_nan_when_a_text_is_missing(fitted: FeatureBuilder
     assert bare[emb].isna().all() and full[emb].notna().all()
 
 
+def test_source_url_words_give_relevance_without_any_other_text(fitted: FeatureBuilder) -> None:
+    # A Search Console export: the linking page's URL is the only text of the source.
+    df = pd.DataFrame(
+        [
+            {
+                "source_url": "https://a.nl/recepten/volkorenbrood-zelf-bakken/",
+                "target_url": TARGET,
+            },
+            {"source_url": "https://b.nl/casino-bonus-gratis", "target_url": TARGET},
+            {"source_url": "https://c.nl/?p=123", "target_url": TARGET},
+        ]
+    )
+    X = fitted.transform(df)
+    assert X.loc[0, "cos_slug_topic"] > X.loc[1, "cos_slug_topic"]
+    assert X.loc[[0, 1], "cos_slug_profile"].notna().all()
+    assert X.loc[2, ["cos_slug_topic", "cos_slug_profile"]].isna().all()  # no words, no reading
+    assert X.loc[:, ["cos_title_topic", "cos_anchor_topic"]].isna().all().all()
+
+
 def test_language_mismatch_is_against_the_targets_majority(fitted: FeatureBuilder) -> None:
     other = "https://www.fietsen-jansen.nl/"
     rows = [("nl", TARGET), ("nl", TARGET), ("nl", TARGET), ("de", TARGET), (None, TARGET)]

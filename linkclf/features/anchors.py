@@ -126,20 +126,40 @@ def classify_anchor(anchor: str, link_type: str, brand: set[str], money: set[str
         return "naked_url"
     if a in GENERIC_ANCHORS:
         return "generic"
-    toks = words(a)
     compact = a.replace(" ", "").replace("-", "")
-    if a in brand or compact in brand or (toks and all(t in brand for t in toks)):
+    if a in brand or compact in brand:
+        return "brand"
+    raw = _WORD.findall(a)
+    spelled = _brand_spans(raw, brand)
+    toks = [t for i, t in enumerate(raw) if i not in spelled and t not in STOPWORDS]
+    named = bool(spelled) or any(t in brand for t in toks)
+    non_brand = [t for t in toks if t not in brand]
+    if named and not non_brand:
         return "brand"
     if toks and all(t in GENERIC_WORDS for t in toks):
         return "generic"
-    if toks and money:
-        hits = sum(t in money for t in toks)
-        non_brand = [t for t in toks if t not in brand]
-        if non_brand and hits == len(non_brand):
+    if non_brand and money:
+        hits = sum(t in money for t in non_brand)
+        # An anchor that names the brand is not exact-match, whatever words come with it
+        # ("De Vries bakery in Utrecht"): exact-match is the keyword alone.
+        if hits == len(non_brand) and not named:
             return "exact"
         if hits:
             return "partial"
     return "other"
+
+
+def _brand_spans(raw: list[str], brand: set[str]) -> set[int]:
+    """Positions of the words that spell a brand form across up to four words: "De Vries" and
+    "Bakkerij de Vries" name the site bakkerij-devries.nl (brand forms have no spaces or
+    hyphens once joined, and the stop word "de" is part of the name here)."""
+    joined = {b.replace(" ", "").replace("-", "") for b in brand}
+    found: set[int] = set()
+    for i in range(len(raw)):
+        for n in range(2, 5):
+            if i + n <= len(raw) and "".join(raw[i : i + n]) in joined:
+                found.update(range(i, i + n))
+    return found
 
 
 def _digit_share(anchor: str) -> float:

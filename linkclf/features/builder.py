@@ -22,7 +22,7 @@ from linkclf.features.anchors import anchor_features, brand_tokens, target_terms
 from linkclf.features.embed import Embedder
 from linkclf.features.profile import profile_features
 from linkclf.features.structure import authority_features, placement_features, rel_features
-from linkclf.features.url import url_features
+from linkclf.features.url import path_words, url_features
 from linkclf.io import write_bytes_atomic, write_text_atomic
 from linkclf.schema import conform, conformed
 
@@ -48,6 +48,19 @@ def _majority(groups: pd.Series, values: pd.Series) -> pd.Series:
     counts = counts.sort_values(["g", "n", "v"], ascending=[True, False, True])
     top = counts.drop_duplicates("g").set_index("g")["v"]
     return pd.Series(groups.map(top).to_numpy(), index=groups.index, dtype="string")
+
+
+def _profile_centres(vectors: np.ndarray, site: np.ndarray) -> np.ndarray:
+    """Per row, the unit mean of the non-empty ``vectors`` of its target site (``site``: integer
+    codes); a zero row for a site without any."""
+    if not len(site):
+        return vectors
+    known = np.abs(vectors).sum(1) > 0
+    sums = np.zeros((int(site.max()) + 1, vectors.shape[1]), np.float64)
+    np.add.at(sums, site[known], vectors[known])
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    centre = np.where(norms > 0, sums / np.maximum(norms, 1e-12), 0.0).astype(np.float32)
+    return centre[site]
 
 
 def _topic_text(target_url: str) -> str:
@@ -99,11 +112,12 @@ class FeatureBuilder(Estimator):
             "context": context.where(has_ctx, "").tolist(),
             "title": s("source_title").str.strip().tolist(),
             "topic": map_unique(df["target_url"], _topic_text).tolist(),
+            "slug": map_unique(df["source_url"], path_words).tolist(),
         }
 
     def _embed(self, texts: dict[str, list[str]]) -> dict[str, np.ndarray]:
         # One call for all texts: each distinct string is embedded once.
-        order = ["anchor", "context", "title", "topic"]
+        order = ["anchor", "context", "title", "topic", "slug"]
         flat = [t for k in order for t in texts[k]]
         vecs = self.embedder.encode(flat)
         out, start = {}, 0
@@ -185,17 +199,13 @@ class FeatureBuilder(Estimator):
         targets = df["target_site"].astype("string").fillna("").to_numpy(dtype=object)
         # Target sites as integer codes: comparing each site's name with every row's was
         # quadratic in a batch's sites (~1.5 s per 200k links).
-        site, sites = pd.factorize(targets)
-        titled = np.abs(emb["title"]).sum(1) > 0
-        centre = np.zeros((len(sites), emb["title"].shape[1]), np.float32)
-        for k in range(len(sites)):
-            rows = emb["title"][(site == k) & titled]
-            if len(rows):
-                c = rows.mean(0)
-                centre[k] = c / max(float(np.linalg.norm(c)), 1e-12)
-        centres = centre[site] if len(targets) else emb["title"]
+        site, _ = pd.factorize(targets)
+        centres = _profile_centres(emb["title"], site)
         out["cos_title_profile"] = _cos(emb["title"], centres)
         out["cos_context_profile"] = _cos(emb["context"], centres)
+        # The source URL's words: the one text of the source page a Search Console export has.
+        out["cos_slug_topic"] = _cos(emb["slug"], emb["topic"])
+        out["cos_slug_profile"] = _cos(emb["slug"], _profile_centres(emb["slug"], site))
         lang = df["language"].astype("string")
         majority = _majority(pd.Series(targets, index=df.index), lang)
         out["language_mismatch"] = np.where(

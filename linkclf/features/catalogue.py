@@ -331,6 +331,14 @@ def _declare() -> list[Feature]:
             ("first_seen",),
         ),
         f(
+            "last_seen_lag_days",
+            "profile_target",
+            +1,
+            60,
+            "last seen {v} days before the profile's newest link (removed or rarely crawled)",
+            ("last_seen",),
+        ),
+        f(
             "ip_subnet_domains",
             "profile_target",
             +1,
@@ -386,6 +394,22 @@ def _declare() -> list[Feature]:
             0.3,
             "text around the link unlike the rest of the target's profile",
             (CONTEXT,),
+        ),
+        f(
+            "cos_slug_topic",
+            "relevance",
+            -1,
+            0.3,
+            "source URL's words unrelated to the target's topic",
+            _SRC,
+        ),
+        f(
+            "cos_slug_profile",
+            "relevance",
+            -1,
+            0.3,
+            "source URL's words unlike the rest of the target's profile",
+            _SRC,
         ),
         f(
             "language_mismatch",

@@ -26,6 +26,14 @@ def _offpage(placement: pd.Series) -> np.ndarray:
     return np.where(known, off, np.nan)
 
 
+def _days(values: pd.Series) -> np.ndarray:
+    """Dates as float days since 1970 (NaN where missing or unreadable)."""
+    stamps = pd.to_datetime(values, utc=True, errors="coerce")
+    if not isinstance(stamps.dtype, pd.DatetimeTZDtype):  # no rows, or none a date
+        return np.full(len(values), np.nan)
+    return (stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(float) / 86400.0
+
+
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     """Aggregates over the rows of ``df`` per (target site, referring domain) and per target.
 
@@ -43,7 +51,8 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
         ``burst_*``, ``ip_subnet_domains`` (family profile_target): the target's links and
         referring domains, anchor-type shares, how many referring domains use this anchor, the
         share of the target's dated links first seen in this link's 7-day window (and that
-        window's count over the median week), referring domains in this link's IPv4 /24.
+        window's count over the median week), days between this link's last sighting and the
+        target's newest, referring domains in this link's IPv4 /24.
     """
     frame = pd.DataFrame(
         {
@@ -62,6 +71,7 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
             "week": pd.to_datetime(df["first_seen"], utc=True, errors="coerce")
             .dt.floor("7D")
             .to_numpy(),
+            "last_seen_day": _days(df["last_seen"]),
         },
         index=df.index,
     )
@@ -102,6 +112,12 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     out["burst_ratio"] = (
         week_counts.reindex(df.index) / frame["target"].map(median_week).astype(float)
     ).astype(float)
+    # How long before the profile's newest sighting this link was last seen: a link a crawler
+    # stopped finding was removed (paid placements end with their invoice) or sits on a page
+    # crawled rarely (Search Console's "Last crawled"). Relative to the export's own newest date,
+    # so the day it was exported does not matter.
+    newest = frame.groupby("target", sort=False)["last_seen_day"].transform("max")
+    out["last_seen_lag_days"] = newest - frame["last_seen_day"]
     has_ip = frame["subnet"] != ""
     ip_domains = (
         frame[has_ip].groupby(["target", "subnet"], sort=False)["domain"].transform("nunique")

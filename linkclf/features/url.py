@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,30 @@ PATH_FOOTPRINTS = {
         "/user/",
     ),
 }
+
+
+#: Words of a path that name the page's format or the CMS, not its subject.
+_PATH_NOISE_WORDS = frozenset("html htm php asp aspx jsp cgi shtml index amp www".split())
+#: Letter runs of two or more (digits, ids, dates and separators split words and are dropped).
+_PATH_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def path_words(url: str) -> str:
+    """The words of a URL's path, the way a slug spells its page's title.
+
+    A Search Console export has nothing but the linking page's URL, and most article URLs carry
+    their headline in the slug (``/2021/03/best-sourdough-starters-4411/`` -> "best sourdough
+    starters"): the one text of the source page every export has. Query and fragment are left
+    out (tracking and comment ids, not the subject).
+    """
+    path = re.sub(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?[^/?#]*", "", url or "")
+    path = re.split(r"[?#]", path, maxsplit=1)[0]
+    try:
+        path = unquote(path)
+    except ValueError:
+        pass
+    words = _PATH_WORD.findall(path.lower())
+    return " ".join(w for w in words if w not in _PATH_NOISE_WORDS)
 
 
 HOSTNAME_FEATURES = (

@@ -90,6 +90,10 @@ def _context(df: pd.DataFrame, rows: np.ndarray) -> dict[str, float]:
         "one_side": float(((left > 0) ^ (right > 0)).sum() / n),
         "none": float(((left == 0) & (right == 0)).sum() / n),
         "words_median": float(np.median(left + right)) if len(left) else float("nan"),
+        # How many words a crawler keeps left of the link, among links with any: where the link
+        # sits in its sentence, not what kind it is.
+        "left_1_to_9": float(((left > 0) & (left <= 9)).sum() / max(int((left > 0).sum()), 1)),
+        "left_over_20": float((left > 20).sum() / max(int((left > 0).sum()), 1)),
     }
 
 
@@ -188,6 +192,8 @@ COMPARED = (
     ("context_content", "both_sides", "body links: words on both sides"),
     ("context_content", "one_side", "body links: words on one side only"),
     ("context_content", "none", "body links: no words around"),
+    ("context_content", "left_1_to_9", "body links with words on the left: 1-9 words"),
+    ("context_content", "left_over_20", "body links with words on the left: over 20 words"),
     ("context_template", "none", "template links: no words around"),
     ("rel", "nofollow", "nofollow"),
     ("rel", "ugc", "ugc"),

@@ -66,7 +66,7 @@ DEFAULTS: dict[str, Any] = {
     "model": {
         "num_boost_round": 400,
         "early_stopping_rounds": 50,
-        "threshold_beta": 0.5,
+        "threshold_beta": 0.25,
         "members": 1,
         "params": {"learning_rate": 0.08, "num_leaves": 31, "min_data_in_leaf": 40},
     },

@@ -131,8 +131,8 @@ def test_burst_rule_against_the_history_rate() -> None:
 CUT = pd.Timestamp("2025-09-01", tz="UTC")
 #: A clean profile of simulate(21, n_targets=12) (its quiet month), and a profile under a
 #: scheme whose spam links are injected into it (the burst).
-SITE = "brownfitness.org"
-VICTIM = "style-bennett.com"
+SITE = "solicitors-advice.com"
+VICTIM = "roofing-quote.org"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,9 @@ runner = CliRunner()
 @pytest.mark.slow
 def test_train_score_disavow_with_the_real_embedder(tmp_path: Path) -> None:
     train_csv = tmp_path / "train.csv"
-    write_csv_atomic(simulate(3, n_targets=25), train_csv, for_spreadsheet=False)
+    # 100 simulated targets: with 25, the model's ROC-AUC on four unseen targets ranged 0.71-0.85
+    # over seeds once the context lengths stopped marking the kinds (a smoke test needs margin).
+    write_csv_atomic(simulate(3, n_targets=100), train_csv, for_spreadsheet=False)
     export = tmp_path / "ahrefs.tsv"
     fresh = simulate(4, n_targets=4)
     write_export(fresh, export, "ahrefs")

@@ -28,6 +28,7 @@ def _links(n: int = 1, **values: object) -> pd.DataFrame:
         "placement": "content",
         "sitewide": False,
         "first_seen": "2025-01-01",
+        "last_seen": "2025-06-01",
         "source_ip": "1.2.3.4",
         "language": "en",
     }

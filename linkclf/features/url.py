@@ -92,6 +92,8 @@ PATH_FOOTPRINTS = {
 }
 
 
+#: A URL's scheme and host: what is left is its path, query and fragment.
+_SCHEME_AND_HOST = r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?[^/?#]*"
 #: Words of a path that name the page's format or the CMS, not its subject.
 _PATH_NOISE_WORDS = frozenset("html htm php asp aspx jsp cgi shtml index amp www".split())
 #: Letter runs of two or more (digits, ids, dates and separators split words and are dropped).
@@ -106,13 +108,8 @@ def path_words(url: str) -> str:
     starters"): the one text of the source page every export has. Query and fragment are left
     out (tracking and comment ids, not the subject).
     """
-    path = re.sub(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?[^/?#]*", "", url or "")
-    path = re.split(r"[?#]", path, maxsplit=1)[0]
-    try:
-        path = unquote(path)
-    except ValueError:
-        pass
-    words = _PATH_WORD.findall(path.lower())
+    path = re.split(r"[?#]", re.sub(_SCHEME_AND_HOST, "", url or ""), maxsplit=1)[0]
+    words = _PATH_WORD.findall(unquote(path).lower())  # unquote replaces bad escapes, never raises
     return " ".join(w for w in words if w not in _PATH_NOISE_WORDS)
 
 
@@ -186,7 +183,7 @@ def url_features(df: pd.DataFrame) -> pd.DataFrame:
     lower = sources.str.lower()
     # Path, query and fragment: footprints are matched there only, so that a host such as
     # promo-bakkerij.nl is not a "sponsored" path (host words are host_spam_tokens' job).
-    path = lower.str.replace(r"^(?:[a-z][a-z0-9+.-]*://)?[^/?#]*", "", regex=True)
+    path = lower.str.replace(_SCHEME_AND_HOST, "", regex=True)
     for name, needles in PATH_FOOTPRINTS.items():
         pattern = "|".join(re.escape(n) for n in needles)
         out[name] = path.str.contains(pattern, regex=True).astype(float).to_numpy()

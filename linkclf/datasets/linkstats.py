@@ -85,6 +85,7 @@ def _context(df: pd.DataFrame, rows: np.ndarray) -> dict[str, float]:
     left = _words(df["context_left"])[rows]
     right = _words(df["context_right"])[rows]
     n = max(len(left), 1)
+    with_left = max(int((left > 0).sum()), 1)
     return {
         "both_sides": float(((left > 0) & (right > 0)).sum() / n),
         "one_side": float(((left > 0) ^ (right > 0)).sum() / n),
@@ -92,8 +93,8 @@ def _context(df: pd.DataFrame, rows: np.ndarray) -> dict[str, float]:
         "words_median": float(np.median(left + right)) if len(left) else float("nan"),
         # How many words a crawler keeps left of the link, among links with any: where the link
         # sits in its sentence, not what kind it is.
-        "left_1_to_9": float(((left > 0) & (left <= 9)).sum() / max(int((left > 0).sum()), 1)),
-        "left_over_20": float((left > 20).sum() / max(int((left > 0).sum()), 1)),
+        "left_1_to_9": float(((left > 0) & (left <= 9)).sum() / with_left),
+        "left_over_20": float((left > 20).sum() / with_left),
     }
 
 

@@ -17,6 +17,10 @@ SPAMMY_TLDS = (
     ".buzz", ".shop", ".ru", ".win",
 )  # fmt: skip
 
+#: Characters kept on each side of a link in running text: about the 30 words `linkclf extract`
+#: keeps on real pages (other contexts keep the vendors' shorter 160).
+_PARAGRAPH_WINDOW = 200
+
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "'": "", "’": ""})
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -105,11 +109,15 @@ class Writer:
         label such as "Our partners:" or nothing) and "none"."""
         d, v = self.d, self.v
         if mode == "text":
-            return _tail(self._before(niche, focus), 200), _head(self._after(niche), 200)
+            return _tail(self._before(niche, focus), _PARAGRAPH_WINDOW), _head(
+                self._after(niche), _PARAGRAPH_WINDOW
+            )
         if mode == "text_left":  # the link ends its sentence: words on the left only
-            return _tail(self._before(niche, focus), 200), ("." if d.chance(0.3) else "")
+            return _tail(self._before(niche, focus), _PARAGRAPH_WINDOW), (
+                "." if d.chance(0.3) else ""
+            )
         if mode == "text_right":  # the link opens a sentence or paragraph: words on the right
-            return "", _head(self._after(niche).lstrip(". "), 200)
+            return "", _head(self._after(niche).lstrip(". "), _PARAGRAPH_WINDOW)
         if mode == "template":  # footer credit, sponsor box, share bar: a label at most
             if d.chance(0.08):  # a sponsor box or credit line with a few words on each side
                 return d.pick(v.TEMPLATE_TEXT), _head(d.pick(v.TRAILS).lstrip(". "), 40)

@@ -26,11 +26,9 @@ def _offpage(placement: pd.Series) -> np.ndarray:
     return np.where(known, off, np.nan)
 
 
-def _days(values: pd.Series) -> np.ndarray:
-    """Dates as float days since 1970 (NaN where missing or unreadable)."""
-    stamps = pd.to_datetime(values, utc=True, errors="coerce")
-    if not isinstance(stamps.dtype, pd.DatetimeTZDtype):  # no rows, or none a date
-        return np.full(len(values), np.nan)
+def _days(stamps: pd.Series) -> np.ndarray:
+    """A conformed date column (UTC, parsed once by linkclf.schema.conform) as float days since
+    1970, NaN where missing."""
     return (stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(float) / 86400.0
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from linkclf import recipe
 from linkclf.domains import hostname, tld
 from linkclf.labelled import load_labelled
-from linkclf.metrics import point_metrics, split_metrics
+from linkclf.metrics import column_set_figures, point_metrics, split_metrics
 from linkclf.model import LinkClassifier, choose_threshold
 
 #: TLDs the rules baseline counts as spammy (the tools' "suspicious TLD" markers).
@@ -104,6 +104,9 @@ def evaluate(
     result.update(
         split_metrics(data[test_m], y[test_m], p, model.threshold_, cfg or {"evaluation": {}})
     )
+    # Per vendor column set, when the data is rendered as each vendor's export (the training
+    # data of a model trained with data.column_sets).
+    result.update(column_set_figures(data[test_m], y[test_m], p, model.threshold_))
     rules = rules_baseline(data[test_m])
     # The rules baseline flags at its own best F0.5 cut, chosen on the validation rows.
     rule_thr = choose_threshold(rules_baseline(data[valid_m]), y[valid_m]) if valid_m.any() else 0.5
@@ -143,6 +146,11 @@ def format_table(result: dict[str, Any]) -> str:
     for key in ("baseline_no_embeddings", "baseline_rules"):
         if key in result:
             rows.append((key.replace("baseline_", "baseline: "), result[key]))
+    rows += [
+        (k.replace("column_set_", "column set: "), v)
+        for k, v in result.items()
+        if k.startswith("column_set_")
+    ]
     rows += [
         (k.replace("ood_", "held out: ").replace("_column_set_", " @ "), v)
         for k, v in result.items()
@@ -184,6 +192,15 @@ def format_table(result: dict[str, Any]) -> str:
                 for k, v in result["per_kind"].items()
             )
         )
+    for key, per_kind in result.items():
+        if key.startswith("per_kind_column_set_"):
+            lines.append(
+                f"per kind @ {key.removeprefix('per_kind_column_set_')}: ".ljust(24)
+                + ", ".join(
+                    f"{k} AUC {v['roc_auc']:.3f} recall {v['recall_at_threshold']:.2f}"
+                    for k, v in per_kind.items()
+                )
+            )
     if result.get("per_language"):
         lines.append(
             "per language:           "

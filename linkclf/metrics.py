@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
+from linkclf.datasets.columnsets import column_set_masks
 from linkclf.schema import MANIPULATIVE_KINDS
 from linkclf.splits import domain_groups
 
@@ -104,6 +105,27 @@ def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, 
     return rows
 
 
+def per_kind_metrics(
+    df: pd.DataFrame, y: np.ndarray, p: np.ndarray, threshold: float
+) -> dict[str, dict[str, float]]:
+    """Each manipulative kind against all the natural links: ROC-AUC and recall at the threshold
+    (kinds with fewer than 5 links are left out: their figures would be noise)."""
+    kinds = df["kind"].astype("string").fillna("")
+    natural = y == 0
+    per_kind = {}
+    for kind in MANIPULATIVE_KINDS:
+        mask = (kinds == kind).to_numpy() & (y == 1)
+        if mask.sum() >= 5:
+            both = mask | natural
+            m = point_metrics(y[both], p[both], threshold, ks=())
+            per_kind[kind] = {
+                "n": int(mask.sum()),
+                "roc_auc": m["roc_auc"],
+                "recall_at_threshold": m["recall_at_threshold"],
+            }
+    return per_kind
+
+
 def split_metrics(
     df: pd.DataFrame,
     y: np.ndarray,
@@ -120,20 +142,7 @@ def split_metrics(
             y, p, groups, threshold, n_boot=int(cfg.get("evaluation", {}).get("bootstrap", 200))
         )
         out["reliability"] = reliability(y, p)
-        kinds = df["kind"].astype("string").fillna("")
-        natural = y == 0
-        per_kind = {}
-        for kind in MANIPULATIVE_KINDS:
-            mask = (kinds == kind).to_numpy() & (y == 1)
-            if mask.sum() >= 5:
-                both = mask | natural
-                m = point_metrics(y[both], p[both], threshold, ks=())
-                per_kind[kind] = {
-                    "n": int(mask.sum()),
-                    "roc_auc": m["roc_auc"],
-                    "recall_at_threshold": m["recall_at_threshold"],
-                }
-        out["per_kind"] = per_kind
+        out["per_kind"] = per_kind_metrics(df, y, p, threshold)
         per_lang = {}
         if "language" in df.columns:
             langs = df["language"].astype("string").fillna("?")
@@ -152,4 +161,17 @@ def split_metrics(
                         )
                     }
         out["per_language"] = per_lang
+    return out
+
+
+def column_set_figures(
+    df: pd.DataFrame, y: np.ndarray, p: np.ndarray, threshold: float
+) -> dict[str, Any]:
+    """Held-out figures per vendor column set (``column_set_<set>``) and each kind's figures
+    per set (``per_kind_column_set_<set>``): pooled over the six renderings, a figure mixes the
+    URL-only Search Console rows with full exports. Empty for data without column sets."""
+    out: dict[str, Any] = {}
+    for name, rows in column_set_masks(df).items():
+        out[f"column_set_{name}"] = point_metrics(y[rows], p[rows], threshold)
+        out[f"per_kind_column_set_{name}"] = per_kind_metrics(df[rows], y[rows], p[rows], threshold)
     return out

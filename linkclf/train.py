@@ -24,9 +24,8 @@ import pandas as pd
 
 from linkclf import recipe
 from linkclf.config import flatten
-from linkclf.datasets.columnsets import column_set_masks
 from linkclf.labelled import load_labelled
-from linkclf.metrics import split_metrics
+from linkclf.metrics import column_set_figures, split_metrics
 from linkclf.model import LinkClassifier
 from linkclf.modelcard import model_card
 from linkclf.plots import importance_figure, reliability_figure
@@ -109,14 +108,11 @@ def train(
         f"PR-AUC {metrics['test']['pr_auc']:.3f}, threshold {model.threshold_:.3f}"
     )
     # Held-out figures per vendor column set: how the model does on each export's columns.
-    for set_name, in_set in column_set_masks(data).items():
-        sel = test_m & in_set
-        metrics[f"column_set_{set_name}"] = split_metrics(
-            data[sel], y[sel], p_test[in_set[test_m]], model.threshold_, cfg, ci=False
-        )["test"]
-        progress(
-            f"column set {set_name}: ROC-AUC {metrics[f'column_set_{set_name}']['roc_auc']:.3f}"
-        )
+    metrics.update(column_set_figures(data[test_m], y[test_m], p_test, model.threshold_))
+    for set_name in cfg["data"].get("column_sets", ()):
+        if f"column_set_{set_name}" in metrics:
+            roc = metrics[f"column_set_{set_name}"]["roc_auc"]
+            progress(f"column set {set_name}: ROC-AUC {roc:.3f}")
     if cfg["evaluation"].get("ablation", True):
         ablated = recipe.fit_on_masks(
             features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES, kinds=False
@@ -137,16 +133,13 @@ def train(
                 data[held], y[held], po, ood_model.threshold_, cfg, ci=False
             )["test"]
             progress(f"out-of-distribution {name}: ROC-AUC {metrics[f'ood_{name}']['roc_auc']:.3f}")
-            # Per column set too: pooled over the six renderings, a held-out figure mixes the
-            # URL-only Search Console rows with full exports; "canonical" is the like-for-like
-            # figure of a model trained on one rendering with every column.
-            for set_name, in_set in column_set_masks(data).items():
-                sel = in_set[held]
-                if sel.all():
-                    continue
-                metrics[f"ood_{name}_column_set_{set_name}"] = split_metrics(
-                    data[held][sel], y[held][sel], po[sel], ood_model.threshold_, cfg, ci=False
-                )["test"]
+            # Per column set too ("canonical" is the like-for-like figure of a model trained on
+            # one rendering with every column). A single rendering needs no breakdown.
+            by_set = column_set_figures(data[held], y[held], po, ood_model.threshold_)
+            if sum(k.startswith("column_set_") for k in by_set) > 1:
+                for key, value in by_set.items():
+                    if key.startswith("column_set_"):
+                        metrics[f"ood_{name}_{key}"] = value
 
     name = Path(out).name
     meta = {
@@ -208,7 +201,7 @@ def train(
                 tracking.log_dict(gate.as_dict(), "gate.json")
             tracking.log_metrics(metrics["test"], prefix="test_")
             for key, value in metrics.items():
-                if key.startswith(("ablation", "ood")):
+                if key.startswith(("ablation", "ood", "column_set")):
                     tracking.log_metrics(value, prefix=f"{key}_")
             tracking.log_metrics(
                 {"threshold": model.threshold_, "best_iteration": model.booster_.best_iteration}

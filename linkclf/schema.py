@@ -99,6 +99,8 @@ SITE_COLUMNS = ("referring_domain", "target_site")
 #: (linkclf.datasets.columnsets). Rows with different values are different exports, so each is
 #: its own set of profiles (linkclf.profiles.featurise).
 COLUMN_SET = "column_set"
+#: Read exports only: the ``;``-joined names of the files that saw a link (linkclf.sources).
+SEEN_IN = "seen_in"
 
 
 def _where(source: str | None, row: int | None = None) -> str | None:

@@ -47,9 +47,16 @@ from linkclf.errors import InputError, LinkclfError, ResourceError
 from linkclf.io import temp_prefix
 from linkclf.model import LinkClassifier
 from linkclf.pipeline import Progress, assemble, present_canonical, score_rows
-from linkclf.schema import CANONICAL_COLUMNS, DATE_FIELDS, SITE_COLUMNS, conform, conformed
+from linkclf.schema import (
+    CANONICAL_COLUMNS,
+    DATE_FIELDS,
+    SEEN_IN,
+    SITE_COLUMNS,
+    conform,
+    conformed,
+)
 from linkclf.scored import MODEL_COLUMN, SCORE_COLUMNS, check_scorable, write_scored_parts
-from linkclf.sources.reader import SEEN_IN, iter_export
+from linkclf.sources.reader import iter_export
 from linkclf.tables import (
     csv_header,
     csv_lines,

@@ -403,3 +403,23 @@ def test_last_seen_lag_counts_days_before_the_targets_newest_sighting() -> None:
     assert lag.iloc[0] == 0 and lag.iloc[1] == 90
     assert np.isnan(lag.iloc[2])
     assert lag.iloc[3] == 0  # the other target's own newest
+
+
+def test_last_seen_lag_counts_from_the_newest_date_of_the_links_own_export() -> None:
+    """Merged exports (read_exports) of different days: a link only the older export saw is not
+    old because another export was made later."""
+    df = links(
+        [
+            {"source_url": "https://a.nl/1", "last_seen": "2025-06-30", "seen_in": "new.csv"},
+            {
+                "source_url": "https://b.nl/1",
+                "last_seen": "2025-06-20",
+                "seen_in": "new.csv;old.csv",
+            },
+            {"source_url": "https://c.nl/1", "last_seen": "2025-03-01", "seen_in": "old.csv"},
+            {"source_url": "https://d.nl/1", "last_seen": "2025-02-01", "seen_in": "old.csv"},
+        ]
+    )
+    anchors = anchor_features(df)
+    lag = profile_features(df, anchors.attrs["anchor_type"])["last_seen_lag_days"]
+    assert lag.tolist() == [0, 10, 0, 28]

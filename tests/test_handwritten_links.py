@@ -62,3 +62,26 @@ def test_natural_links_stay_unflagged_and_spam_ranks_above_them(
     assert np.median(p[manipulative]) > np.median(p[~manipulative])
     # Even from a URL alone (Search Console) more than half the manipulative links are flagged.
     assert flag[manipulative].mean() > 0.5
+
+
+def test_an_older_export_merged_with_a_newer_one_is_not_aged_by_it(
+    links: pd.DataFrame, model: LinkClassifier, tmp_path: Path
+) -> None:
+    """Two exports of one site made five months apart, read together: the older one's links
+    score as they would had both been made the same day ("Last seen" counts from the newest date
+    of the link's own export, not the newer export's)."""
+    plain = links.drop(columns=["expected"])
+    old, new = plain.iloc[:12].copy(), plain.iloc[12:].copy()
+    new["last_seen"] = "2025-11-01"
+    paths = {}
+    for name, old_dates in (
+        ("old", ("2025-06-01", "2025-04-01")),
+        ("same-day", ("2025-11-01", "2025-09-01")),
+    ):
+        old["last_seen"] = [old_dates[0]] * 6 + [old_dates[1]] * 6
+        paths[name] = tmp_path / f"{name}.csv"
+        write_export(old, paths[name], "ahrefs")
+    write_export(new, tmp_path / "new.csv", "ahrefs")
+    aged = score_links(model, read_exports([tmp_path / "new.csv", paths["old"]]))
+    same_day = score_links(model, read_exports([tmp_path / "new.csv", paths["same-day"]]))
+    np.testing.assert_allclose(aged["p_manipulative"], same_day["p_manipulative"])

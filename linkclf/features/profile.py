@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from linkclf.features._util import map_unique
-from linkclf.schema import site_column
+from linkclf.schema import SEEN_IN, site_column
 
 
 def _subnet(ip: str) -> str:
@@ -30,6 +30,15 @@ def _days(stamps: pd.Series) -> np.ndarray:
     """A conformed date column (UTC, parsed once by linkclf.schema.conform) as float days since
     1970, NaN where missing."""
     return (stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(float) / 86400.0
+
+
+def _first_export(df: pd.DataFrame) -> np.ndarray:
+    """The first file that saw each link (``seen_in``, written by linkclf.sources); one group
+    for frames that do not say (training data, a frame built by hand)."""
+    if SEEN_IN not in df.columns:
+        return np.zeros(len(df), dtype=object)
+    first = df[SEEN_IN].astype("string").fillna("").str.split(";", n=1).str[0]
+    return first.to_numpy(dtype=object)
 
 
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
@@ -113,8 +122,12 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     # How long before the profile's newest sighting this link was last seen: a link a crawler
     # stopped finding was removed (paid placements end with their invoice) or sits on a page
     # crawled rarely (Search Console's "Last crawled"). Relative to the export's own newest date,
-    # so the day it was exported does not matter.
-    newest = frame.groupby("target", sort=False)["last_seen_day"].transform("max")
+    # so the day it was exported does not matter: exports merged by read_exports are told apart
+    # by the first file that saw the link (the merged row's date is that file's when it has one),
+    # or a three-month-old export merged with today's would age every link only it saw.
+    newest = frame.groupby(["target", _first_export(df)], sort=False)["last_seen_day"].transform(
+        "max"
+    )
     out["last_seen_lag_days"] = newest - frame["last_seen_day"]
     has_ip = frame["subnet"] != ""
     ip_domains = (

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from linkclf.schema import conform
+from linkclf.schema import SEEN_IN, conform
 
-SEEN_IN = "seen_in"
 KEY = ["source_url", "target_url", "anchor"]
 #: Search Console rows (no anchor, no target page) fold into rows with the same source page and
 #: the same target site.

@@ -18,12 +18,10 @@ import pandas as pd
 
 from linkclf import limits, opening
 from linkclf.errors import InputError
-from linkclf.schema import conform
+from linkclf.schema import SEEN_IN, conform
 from linkclf.sources import arrowcsv, textio
 from linkclf.sources.detect import Layout, sniff_head
 
-#: The column recording which file(s) a link came from.
-SEEN_IN = "seen_in"
 #: Links are the same link when these match (exactly, after stripping whitespace).
 DEDUPE_KEY = ("source_url", "target_url", "anchor")
 

@@ -335,7 +335,7 @@ def _declare() -> list[Feature]:
             "profile_target",
             +1,
             60,
-            "last seen {v} days before the profile's newest link (removed or rarely crawled)",
+            "last seen {v} days before the newest link of its export (removed or rarely crawled)",
             ("last_seen",),
         ),
         f(

@@ -119,7 +119,7 @@ def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:
     out["burst_ratio"] = (
         week_counts.reindex(df.index) / frame["target"].map(median_week).astype(float)
     ).astype(float)
-    # How long before the profile's newest sighting this link was last seen: a link a crawler
+    # How long before its export's newest sighting this link was last seen: a link a crawler
     # stopped finding was removed (paid placements end with their invoice) or sits on a page
     # crawled rarely (Search Console's "Last crawled"). Relative to the export's own newest date,
     # so the day it was exported does not matter: exports merged by read_exports are told apart

@@ -37,8 +37,7 @@ def _first_export(df: pd.DataFrame) -> np.ndarray:
     for frames that do not say (training data, a frame built by hand)."""
     if SEEN_IN not in df.columns:
         return np.zeros(len(df), dtype=object)
-    first = df[SEEN_IN].astype("string").fillna("").str.split(";", n=1).str[0]
-    return first.to_numpy(dtype=object)
+    return map_unique(df[SEEN_IN], lambda names: names.split(";", 1)[0])
 
 
 def profile_features(df: pd.DataFrame, anchor_type: np.ndarray) -> pd.DataFrame:

@@ -108,11 +108,13 @@ def train(
         f"PR-AUC {metrics['test']['pr_auc']:.3f}, threshold {model.threshold_:.3f}"
     )
     # Held-out figures per vendor column set: how the model does on each export's columns.
-    metrics.update(column_set_figures(data[test_m], y[test_m], p_test, model.threshold_))
-    for set_name in cfg["data"].get("column_sets", ()):
-        if f"column_set_{set_name}" in metrics:
-            roc = metrics[f"column_set_{set_name}"]["roc_auc"]
-            progress(f"column set {set_name}: ROC-AUC {roc:.3f}")
+    by_set = column_set_figures(data[test_m], y[test_m], p_test, model.threshold_)
+    metrics.update(by_set)
+    for key, figures in by_set.items():
+        if key.startswith("column_set_"):
+            progress(
+                f"column set {key.removeprefix('column_set_')}: ROC-AUC {figures['roc_auc']:.3f}"
+            )
     if cfg["evaluation"].get("ablation", True):
         ablated = recipe.fit_on_masks(
             features, X, data, train_m, valid_m, cfg, exclude=recipe.EMBEDDING_FAMILIES, kinds=False

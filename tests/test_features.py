@@ -237,6 +237,53 @@ def test_source_path_footprints_and_shape() -> None:
     assert list(X["same_site"]) == [0, 0, 0, 0, 0, 0, 1]
 
 
+FOOTPRINTS = [
+    "path_guest_post",
+    "path_links_page",
+    "path_directory",
+    "path_sponsored",
+    "path_comment",
+]
+
+
+@pytest.mark.parametrize(
+    "url, footprint",
+    [
+        ("https://www.fitness-magazin.de/gastbeitrag/richtig-laufen", "path_guest_post"),
+        ("https://www.jardin-facile.fr/partenaires/", "path_links_page"),
+        ("https://www.gids-utrecht.nl/categorie/bakkers/", "path_directory"),
+        ("https://www.lokalblatt.de/anzeige/die-besten-matratzen", "path_sponsored"),
+        ("https://www.dagblad-west.nl/in-samenwerking-met/de-beste-verzekering", "path_sponsored"),
+        ("https://www.mamablog.nl/2019/03/kinderfeest/comment-page-2/", "path_comment"),
+        ("https://www.reddit.com/r/bread/comments/1b2x3y/sourdough_help/", "path_comment"),
+        ("https://forum.gardeners-corner.org/member.php?u=88123", "path_comment"),
+        ("https://www.kochforum.de/profil/baecker77", "path_comment"),
+    ],
+)
+def test_path_footprints_in_each_language_linkclf_reads(url: str, footprint: str) -> None:
+    X = url_features(links([{"source_url": url}]))
+    assert [f for f in FOOTPRINTS if X.loc[0, f] == 1] == [footprint]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Opinion sections and a French "how to" (comment = how), not comment pages.
+        "https://www.theguardian.com/commentisfree/2019/nov/18/the-guardian-view-on-hong-kong",
+        "https://www.lemonde.fr/idees/article/2024/05/02/commentary-on-the-budget_6231.html",
+        "https://vitessesaventures.fr/2020/07/comment-economiser-sur-reparation-velo.html",
+        # Longer words that merely start with a footprint.
+        "https://www.nhs.uk/news/partnership-with-local-bakeries/",
+        "https://www.bbc.co.uk/news/compromise-reached-on-budget",
+        "https://www.gym.com/membership/",
+        "https://www.tvguide.com/friendship-is-magic-review/",
+    ],
+)
+def test_words_that_merely_contain_a_footprint_are_no_footprint(url: str) -> None:
+    X = url_features(links([{"source_url": url}]))
+    assert not X.loc[0, FOOTPRINTS].any()
+
+
 def test_rel_flags_are_nan_when_the_export_has_none_never_zero() -> None:
     df = links(
         [

@@ -58,38 +58,53 @@ SPAM_TOKENS = (
     "escort",
     "dating",
 )
-#: Path footprints of pages that exist to carry links.
+#: Path footprints of pages that exist to carry links, in the languages linkclf reads (English,
+#: German, French, Dutch). Each is matched as a word of the path (its plural or -ing form too),
+#: never inside a longer word: /partnership-with-nhs is not a partners page, /compromise-... not
+#: a promotion. Comment pages are named by their structure (#comment-12, /comment-page-2/,
+#: ?replytocom=), not by the word: theguardian.com/commentisfree/ and the Telegraph's /comment/
+#: are opinion sections.
 PATH_FOOTPRINTS = {
     "path_guest_post": (
-        "guest-post",
-        "guest_post",
-        "guestpost",
-        "write-for-us",
-        "submit-",
-        "contribute",
+        "guest-post", "guest_post", "guestpost", "write-for-us", "submit-", "contribute",
+        "gastbeitrag", "gastartikel", "gastautor", "article-invite", "redacteur-invite",
+        "gastblog", "gastbijdrage",
     ),
     "path_links_page": (
-        "/links",
-        "links.htm",
-        "/partners",
-        "/partner",
-        "/resources.htm",
-        "/blogroll",
-        "/friends",
+        "/links", "links.htm", "/partners", "/partner", "/resources.htm", "/blogroll", "/friends",
+        "/linkpartner", "/linktausch", "/linkliste", "/freunde", "/liens", "/partenaires",
+        "/echange-liens", "/linkruil", "/vrienden",
     ),
-    "path_directory": ("/directory", "/dir/", "/category/", "/listing", "/bookmark", "/catalog"),
-    "path_sponsored": ("sponsored", "advertorial", "/ad/", "/ads/", "promo"),
+    "path_directory": (
+        "/directory", "/dir/", "/category/", "/listing", "/bookmark", "/catalog", "/catalogue",
+        "/verzeichnis", "/webkatalog", "/branchenbuch", "/kategorie/", "/annuaire", "/categorie/",
+    ),
+    "path_sponsored": (
+        "sponsored", "advertorial", "/ad/", "/ads/", "promo", "promoted", "partner-content",
+        "partnercontent", "anzeige", "gesponsert", "publireportage", "sponsorise", "gesponsord",
+        "in-samenwerking-met",
+    ),
     "path_comment": (
-        "comment",
-        "#respond",
-        "/forum",
-        "/thread",
-        "showthread",
-        "/profile",
-        "/member",
-        "/user/",
+        "#comment", "comment-page-", "/comments/", "replytocom", "#respond", "/forum", "/thread",
+        "showthread", "/profile", "/member", "/user/", "/profil/", "/mitglied", "/benutzer/",
+        "/membre", "/utilisateur/", "/profiel/", "/lid/", "/leden/", "/gebruiker/",
     ),
-}
+}  # fmt: skip
+
+
+def _as_path_words(needles: Sequence[str]) -> str:
+    """One regex matching any needle as a word: no letter before a needle that starts with one,
+    none after one that ends with one (an -s, -es or -ing ending allowed)."""
+    parts = []
+    for needle in needles:
+        head = "(?<![a-z])" if needle[0].isalpha() else ""
+        tail = "(?:s|es|ing)?(?![a-z])" if needle[-1].isalpha() else ""
+        parts.append(head + re.escape(needle) + tail)
+    return "|".join(parts)
+
+
+#: :data:`PATH_FOOTPRINTS` as regexes over a lowercased path.
+_PATH_FOOTPRINT_PATTERNS = {name: _as_path_words(n) for name, n in PATH_FOOTPRINTS.items()}
 
 
 #: A URL's scheme and host: what is left is its path, query and fragment.
@@ -184,8 +199,7 @@ def url_features(df: pd.DataFrame) -> pd.DataFrame:
     # Path, query and fragment: footprints are matched there only, so that a host such as
     # promo-bakkerij.nl is not a "sponsored" path (host words are host_spam_tokens' job).
     path = lower.str.replace(_SCHEME_AND_HOST, "", regex=True)
-    for name, needles in PATH_FOOTPRINTS.items():
-        pattern = "|".join(re.escape(n) for n in needles)
+    for name, pattern in _PATH_FOOTPRINT_PATTERNS.items():
         out[name] = path.str.contains(pattern, regex=True).astype(float).to_numpy()
     out["path_depth"] = path.str.count("/").astype(float).to_numpy()
     out["path_length"] = path.str.len().astype(float).to_numpy()

@@ -5,6 +5,13 @@ manipulative ones from obvious spam to a sponsored post on a real-looking local 
 
 The links were written for this test (tests/data/handwritten-links.csv), not drawn from the
 simulator or ../shared: a check of how the model reads links it has never seen the like of.
+
+A second set (tests/data/handwritten-links-saas.csv: an English bookkeeping app's links from
+TechCrunch, Reddit, Wikipedia, a university, a partner's footer, a Forbes affiliate box, German
+trade press, ... and from a .xyz keyword blog, a casino footer, a forum profile, comment spam, a
+"useful links" page of a plumber) was written in the eighth session and scored once before any
+change was made for it. Its manipulative links are subtler and fewer are flagged: precision
+and ranking are asserted on it, not recall.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from linkclf.realdata import roc_auc
 from linkclf.sources import read_exports, write_export
 
 DATA = Path(__file__).parent / "data" / "handwritten-links.csv"
+SAAS = Path(__file__).parent / "data" / "handwritten-links-saas.csv"
 MODEL = Path(__file__).resolve().parents[1] / "models" / "default"
 VENDORS = ("canonical", "ahrefs", "semrush", "majestic", "moz", "gsc")
 
@@ -62,6 +70,24 @@ def test_natural_links_stay_unflagged_and_spam_ranks_above_them(
     assert np.median(p[manipulative]) > np.median(p[~manipulative])
     # Even from a URL alone (Search Console) more than half the manipulative links are flagged.
     assert flag[manipulative].mean() > 0.5
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_a_second_site_natural_links_stay_unflagged_and_spam_ranks_above_them(
+    vendor: str, model: LinkClassifier, tmp_path: Path
+) -> None:
+    links = pd.read_csv(SAAS, dtype=str, keep_default_na=False)
+    path = tmp_path / "export.csv"
+    write_export(links.drop(columns=["expected"]), path, vendor)
+    target = {"target": "tallyledger.com"} if vendor == "gsc" else {}
+    scored = score_links(model, read_exports([path], **target))
+    scored = scored.set_index("source_url").reindex(links["source_url"])
+    manipulative = (links["expected"] == "manipulative").to_numpy()
+    p = scored["p_manipulative"].to_numpy(dtype=float)
+    flag = scored["flag"].to_numpy(dtype=int)
+    assert flag[~manipulative].sum() <= 1, scored.loc[~manipulative, ["p_manipulative", "reasons"]]
+    assert roc_auc(manipulative.astype(int), p) >= (0.7 if vendor == "gsc" else 0.8)
+    assert np.median(p[manipulative]) > np.median(p[~manipulative])
 
 
 def test_an_older_export_merged_with_a_newer_one_is_not_aged_by_it(

@@ -45,27 +45,37 @@ def links() -> pd.DataFrame:
     return pd.read_csv(DATA, dtype=str, keep_default_na=False)
 
 
+def _scored(
+    model: LinkClassifier, links: pd.DataFrame, vendor: str, site: str, tmp_path: Path
+) -> pd.DataFrame:
+    """``links`` written as a ``vendor`` export, read back and scored, in ``links``' row order."""
+    path = tmp_path / "export.csv"
+    write_export(links.drop(columns=["expected"]), path, vendor)
+    target = {"target": site} if vendor == "gsc" else {}
+    scored = score_links(model, read_exports([path], **target))
+    return scored.set_index("source_url").reindex(links["source_url"])
+
+
+def _rel_qualified(links: pd.DataFrame, vendor: str) -> np.ndarray:
+    """The links a ``vendor`` export shows as nofollow, ugc or sponsored: Majestic and Moz have
+    no ugc/sponsored columns, Search Console no rel flags at all."""
+    exported = {"gsc": [], "majestic": ["nofollow"], "moz": ["nofollow"]}
+    rel = exported.get(vendor, ["nofollow", "ugc", "sponsored"])
+    return (links[rel] == "True").any(axis=1).to_numpy()
+
+
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_natural_links_stay_unflagged_and_spam_ranks_above_them(
     vendor: str, links: pd.DataFrame, model: LinkClassifier, tmp_path: Path
 ) -> None:
-    path = tmp_path / "export.csv"
-    write_export(links.drop(columns=["expected"]), path, vendor)
-    target = {"target": "bakkerij-devries.nl"} if vendor == "gsc" else {}
-    scored = score_links(model, read_exports([path], **target))
-    scored = scored.set_index("source_url").reindex(links["source_url"])
+    scored = _scored(model, links, vendor, "bakkerij-devries.nl", tmp_path)
     manipulative = (links["expected"] == "manipulative").to_numpy()
     p = scored["p_manipulative"].to_numpy(dtype=float)
     flag = scored["flag"].to_numpy(dtype=int)
     # Precision first: at most one natural link of twelve is flagged in any rendering.
     assert flag[~manipulative].sum() <= 1, scored.loc[~manipulative, ["p_manipulative", "reasons"]]
-    # A nofollow/ugc link is never a candidate, whatever its score.
-    # ... as far as the export says so: Majestic and Moz have no ugc/sponsored columns,
-    # Search Console no rel flags at all.
-    exported = {"gsc": [], "majestic": ["nofollow"], "moz": ["nofollow"]}
-    rel = exported.get(vendor, ["nofollow", "ugc", "sponsored"])
-    qualified = (links[rel] == "True").any(axis=1).to_numpy()
-    assert flag[qualified].sum() == 0
+    # A nofollow/ugc link is never a candidate, whatever its score (as far as the export says).
+    assert flag[_rel_qualified(links, vendor)].sum() == 0
     assert roc_auc(manipulative.astype(int), p) >= 0.8
     assert np.median(p[manipulative]) > np.median(p[~manipulative])
     # Even from a URL alone (Search Console) more than half the manipulative links are flagged.
@@ -77,15 +87,12 @@ def test_a_second_site_natural_links_stay_unflagged_and_spam_ranks_above_them(
     vendor: str, model: LinkClassifier, tmp_path: Path
 ) -> None:
     links = pd.read_csv(SAAS, dtype=str, keep_default_na=False)
-    path = tmp_path / "export.csv"
-    write_export(links.drop(columns=["expected"]), path, vendor)
-    target = {"target": "tallyledger.com"} if vendor == "gsc" else {}
-    scored = score_links(model, read_exports([path], **target))
-    scored = scored.set_index("source_url").reindex(links["source_url"])
+    scored = _scored(model, links, vendor, "tallyledger.com", tmp_path)
     manipulative = (links["expected"] == "manipulative").to_numpy()
     p = scored["p_manipulative"].to_numpy(dtype=float)
     flag = scored["flag"].to_numpy(dtype=int)
     assert flag[~manipulative].sum() <= 1, scored.loc[~manipulative, ["p_manipulative", "reasons"]]
+    assert flag[_rel_qualified(links, vendor)].sum() == 0
     assert roc_auc(manipulative.astype(int), p) >= (0.7 if vendor == "gsc" else 0.8)
     assert np.median(p[manipulative]) > np.median(p[~manipulative])
 

@@ -23,6 +23,7 @@ from linkclf.ensemble import average_boosters
 from linkclf.errors import ModelError
 from linkclf.estimator import Estimator
 from linkclf.features import FeatureBuilder, catalogue
+from linkclf.probe import probe_record
 from linkclf.schema import MANIPULATIVE_KINDS, SCHEMA_VERSION
 from linkclf.treeshap import TreeShap, Unsupported
 from linkclf.treeshap_cache import load_or_build
@@ -437,6 +438,9 @@ class LinkClassifier(Estimator):
                 "pandas": pd.__version__,
             },
             **extra,
+            # The features of fixed links as this code computes them (linkclf.probe): a later
+            # change to the feature code shows as drift instead of silently moved scores.
+            "probe": probe_record(self),
             # Verified at load, before LightGBM's C++ parser sees the files (linkclf.modeldir).
             "checksums": modeldir.checksums(out),
         }

@@ -8,7 +8,8 @@ with Python only:
 
 * every file is a regular file (a FIFO would block ``open``; a device or directory is refused);
 * ``model.json`` and ``features/features.json``: JSON objects with the fields and types load
-  uses, a finite threshold in [0, 1], a calibration that maps into [0, 1] and is monotone;
+  uses, a finite threshold in [0, 1], a calibration that maps into [0, 1] and is monotone, a
+  feature probe (linkclf.probe) of one number or null per feature column;
 * each ``.npy``: dtype and shape read from its header (float, sensible sizes, file length
   matching) before a byte of data is allocated, then finite values of the shapes the embedder
   needs;
@@ -182,12 +183,31 @@ def validate_meta(root: Path) -> dict[str, Any]:
         # (unknown names are refused by LinkClassifier.load, which knows the list).
         for name, kind in HYPERPARAMETER_KINDS.items():
             _field(path, hyper, name, kind, required=False)
+    probe = _field(path, meta, "probe", "dict", required=False)
+    if probe is not None:
+        _check_probe(path, probe, len(columns))
     checksums = _field(path, meta, "checksums", "dict", required=False)
     if checksums is not None:
         for name, digest in checksums.items():
             if name not in BOOSTERS or not isinstance(digest, str):
                 raise _error(path, "checksums of model.lgb.txt / kinds.lgb.txt", _short(name))
     return meta
+
+
+def _check_probe(path: Path, probe: dict[str, Any], n_features: int) -> None:
+    """model.json's ``probe`` (linkclf.probe): a digest and rows of numbers or nulls, one value
+    per feature column."""
+    where = f"{path} (probe)"
+    _field(path, probe, "links_sha256", "str")
+    rows = probe.get("features")
+    if not isinstance(rows, list) or len(rows) > MAX_FEATURES:
+        raise _error(where, "field 'features': a list of rows", _short(type(rows).__name__))
+    for row in rows:
+        if not isinstance(row, list) or len(row) != n_features:
+            raise _error(where, f"rows of {n_features} values", _short(row))
+        for v in row:
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+                raise _error(where, "numbers or null", _short(v))
 
 
 def validate_features(root: Path, embedder_dim: int | None = None) -> dict[str, Any]:

@@ -18,12 +18,11 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from linkclf import __version__, modeldir
+from linkclf import __version__, modeldir, probe
 from linkclf.ensemble import average_boosters
 from linkclf.errors import ModelError
 from linkclf.estimator import Estimator
 from linkclf.features import FeatureBuilder, catalogue
-from linkclf.probe import probe_record
 from linkclf.schema import MANIPULATIVE_KINDS, SCHEMA_VERSION
 from linkclf.treeshap import TreeShap, Unsupported
 from linkclf.treeshap_cache import load_or_build
@@ -389,6 +388,13 @@ class LinkClassifier(Estimator):
             memo[key] = compute()
         return memo[key]
 
+    def probe_drift(self) -> pd.Series | None:
+        """How far each feature of the stored probe moved with this code (linkclf.probe); None
+        for a model directory without one."""
+        self._check_fitted()
+        stored = (getattr(self, "meta_", None) or {}).get("probe")
+        return probe.probe_drift(self.builder(), self.feature_columns_, stored)
+
     def version_label(self) -> str:
         """``name@hash``: the model directory's name and a digest of its trees."""
         import hashlib
@@ -440,7 +446,7 @@ class LinkClassifier(Estimator):
             **extra,
             # The features of fixed links as this code computes them (linkclf.probe): a later
             # change to the feature code shows as drift instead of silently moved scores.
-            "probe": probe_record(self),
+            "probe": probe.probe_record(self.builder(), self.feature_columns_),
             # Verified at load, before LightGBM's C++ parser sees the files (linkclf.modeldir).
             "checksums": modeldir.checksums(out),
         }

@@ -11,7 +11,7 @@ import pytest
 from linkclf.errors import ModelError
 from linkclf.features import url
 from linkclf.model import LinkClassifier
-from linkclf.probe import probe_drift, probe_links
+from linkclf.probe import probe_links
 from tests.conftest import tiny_setup
 
 SHIPPED = Path(__file__).resolve().parents[1] / "models" / "default"
@@ -37,7 +37,7 @@ def test_the_probe_covers_dates_metrics_and_both_sites() -> None:
 
 
 def test_a_saved_model_computes_its_probe_features_unchanged(saved: Path) -> None:
-    drift = probe_drift(LinkClassifier.load(saved))
+    drift = LinkClassifier.load(saved).probe_drift()
     assert drift is not None and len(drift) > 50
     assert drift.max() == 0.0
 
@@ -48,7 +48,7 @@ def test_a_changed_feature_shows_as_drift_on_that_feature(
     model = LinkClassifier.load(saved)
     # A footprint rule edited so that it fires on every path.
     monkeypatch.setitem(url._PATH_FOOTPRINT_PATTERNS, "path_comment", ".")
-    drift = probe_drift(model)
+    drift = model.probe_drift()
     assert drift is not None
     assert drift.index[0] == "path_comment" and drift["path_comment"] == 1.0
     assert (drift.drop("path_comment") == 0.0).all()
@@ -73,7 +73,7 @@ def test_a_damaged_probe_is_refused_at_load(saved: Path, tmp_path: Path) -> None
 def test_the_shipped_model_was_trained_by_this_feature_code() -> None:
     if not (SHIPPED / "model.json").exists():
         pytest.skip("no shipped model (make model)")
-    drift = probe_drift(LinkClassifier.load(SHIPPED))
+    drift = LinkClassifier.load(SHIPPED).probe_drift()
     assert drift is not None, "models/default stores no probe: retrain it"
     moved = drift[drift > TOLERANCE]
     assert moved.empty, (

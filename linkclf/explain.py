@@ -5,7 +5,9 @@ value lies on the manipulative side of its cut, and every input column it is com
 present on the row (linkclf.features.catalogue: a missing value is never evidence). The
 eligible features are grouped by signal family; families are ranked by their eligible push and
 each is worded by its strongest eligible feature, with the row's own value filled in
-("repeated on 240 pages of one domain").
+("repeated on 240 pages of one domain"), and for the spam words of a hostname the words
+themselves ('spammy words in the source hostname ("free")'), so that a reader can see at once
+when the word is part of an innocent one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ import numpy as np
 import pandas as pd
 
 from linkclf.features.catalogue import entry, explainable, lookup
+from linkclf.features.url import spam_tokens_of
+
+#: Features whose reason names what the row holds, from the row's source URL.
+_NAMED_FROM_SOURCE = {"host_spam_tokens": spam_tokens_of}
 
 #: Prefix of the per-family contribution columns `linkclf explain -o` writes.
 FAMILY_PREFIX = "contribution_"
@@ -79,22 +85,35 @@ def top_reasons(
     key = np.where(totals > 1e-9, -np.round(totals, 9), np.inf)
     order = np.argsort(key, axis=1, kind="stable")
     pushes = np.sort(key, axis=1) < np.inf
-    said: dict[tuple[int, float], str] = {}  # sitewide links repeat their values
+    sources = _sources(links, contributions.index)
+    said: dict[tuple[int, float, str], str] = {}  # sitewide links repeat their values
     reasons: list[list[str]] = []
     for i in range(len(contrib)):
         phrases: list[str] = []
         for j in order[i, : int(pushes[i].sum())]:
             col = int(best[i, j])
             value = float(values[i, col])
-            text = said.get((col, value))
+            named = _NAMED_FROM_SOURCE.get(cols[col])
+            source = sources[i] if named else ""
+            text = said.get((col, value, source))
             if text is None:
-                text = said[(col, value)] = entry(cols[col]).say(value)
+                text = entry(cols[col]).say(value)
+                if named and (words := named(source)):
+                    text += " (" + ", ".join(f'"{w}"' for w in words) + ")"
+                said[(col, value, source)] = text
             if text not in phrases:
                 phrases.append(text)
             if len(phrases) == k:
                 break
         reasons.append(phrases)
     return reasons
+
+
+def _sources(links: pd.DataFrame, index: pd.Index) -> list[str]:
+    """The rows' source URLs ("" where unknown), aligned with the contributions."""
+    if "source_url" not in links.columns:
+        return [""] * len(index)
+    return links["source_url"].reindex(index).astype("string").fillna("").tolist()
 
 
 def family_contributions(contributions: pd.DataFrame) -> pd.DataFrame:

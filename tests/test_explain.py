@@ -112,6 +112,18 @@ def test_phrases_are_matched_by_name_not_substring() -> None:
     assert _one("path_sponsored", 1.0) == ["source URL looks like an advertorial"]
 
 
+def test_a_spam_word_reason_names_the_words_of_the_hostname() -> None:
+    # The reader sees "free" and can tell a freelance accountant from a freebie farm.
+    links = _links(source_url="https://www.thefreelanceaccountant.co.uk/blog/vat/")
+    assert _one("host_spam_tokens", 1.0, links=links) == [
+        'spammy words in the source hostname ("free")'
+    ]
+    links = _links(source_url="https://best-cheap-links-4u.xyz/page")
+    assert _one("host_spam_tokens", 3.0, links=links) == [
+        'spammy words in the source hostname ("link", "cheap", "best")'
+    ]
+
+
 def test_only_pushes_towards_manipulative_are_reasons() -> None:
     assert _one("anchor_exact", 1.0, push=-0.4) == []
 

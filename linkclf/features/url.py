@@ -172,11 +172,7 @@ def hostname_features(hosts: Sequence[str]) -> pd.DataFrame:
 def _host_signals(raw: str) -> tuple[float, ...]:
     """:data:`HOSTNAME_FEATURES` of one host or URL, in that order (cached: a referring domain's
     host comes back in every batch that holds one of its links)."""
-    # A URL, or a host with a port or user: hostname() parses it; a bare host (what
-    # linkclf.domains.hostnames gives) needs no parsing again.
-    host = hostname(raw) if any(c in raw for c in "/:@") else raw.strip().lower().rstrip(".")
-    reg = site_of_host(host) if host else ""
-    label = reg.split(".")[0] if reg else host
+    host, reg, label = _host_parts(raw)
     tld = host.rsplit(".", 1)[-1] if "." in host else ""
     vowels = sum(map(label.count, "aeiou"))
     letters = sum(map(str.isalpha, label))
@@ -187,13 +183,33 @@ def _host_signals(raw: str) -> tuple[float, ...]:
         "host_hyphens": float(label.count("-")),
         "host_depth": float(max(host.count(".") - reg.count("."), 0)) if reg else 0.0,
         "host_tld_spammy": float(tld in SPAMMY_TLDS),
-        "host_spam_tokens": float(sum(tok in label for tok in SPAM_TOKENS)),
+        "host_spam_tokens": float(len(_spam_tokens_of_label(label))),
         "host_vowel_ratio": vowels / letters if letters else 0.0,
         "host_entropy": _entropy(label),
         "host_is_ip": float(bool(re.fullmatch(r"[\d.]+", host))),
         "host_www": float(host.startswith("www.")),
     }
     return tuple(signals[name] for name in HOSTNAME_FEATURES)
+
+
+def _host_parts(raw: str) -> tuple[str, str, str]:
+    """(host, registrable site, the site's label) of a host or URL."""
+    # A URL, or a host with a port or user: hostname() parses it; a bare host (what
+    # linkclf.domains.hostnames gives) needs no parsing again.
+    host = hostname(raw) if any(c in raw for c in "/:@") else raw.strip().lower().rstrip(".")
+    reg = site_of_host(host) if host else ""
+    return host, reg, reg.split(".")[0] if reg else host
+
+
+def _spam_tokens_of_label(label: str) -> list[str]:
+    return [tok for tok in SPAM_TOKENS if tok in label]
+
+
+def spam_tokens_of(url_or_host: str) -> list[str]:
+    """The :data:`SPAM_TOKENS` found in a source's hostname label (what ``host_spam_tokens``
+    counts), for a reason that names them: "free" in thefreelanceaccountant.co.uk is for the
+    reader to judge."""
+    return _spam_tokens_of_label(_host_parts(url_or_host or "")[2])
 
 
 def url_features(df: pd.DataFrame) -> pd.DataFrame:

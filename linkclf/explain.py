@@ -85,7 +85,10 @@ def top_reasons(
     key = np.where(totals > 1e-9, -np.round(totals, 9), np.inf)
     order = np.argsort(key, axis=1, kind="stable")
     pushes = np.sort(key, axis=1) < np.inf
-    sources = _sources(links, contributions.index)
+    # Source URLs only when a feature whose reason names them can be a reason here: the
+    # column of every scored row would otherwise be copied on the scoring path for nothing.
+    named_cols = [j for j, c in enumerate(cols) if c in _NAMED_FROM_SOURCE and ok[:, j].any()]
+    sources = _sources(links, contributions.index) if named_cols else []
     said: dict[tuple[int, float, str], str] = {}  # sitewide links repeat their values
     reasons: list[list[str]] = []
     for i in range(len(contrib)):
@@ -94,7 +97,7 @@ def top_reasons(
             col = int(best[i, j])
             value = float(values[i, col])
             named = _NAMED_FROM_SOURCE.get(cols[col])
-            source = sources[i] if named else ""
+            source = sources[i] if named and sources else ""
             text = said.get((col, value, source))
             if text is None:
                 text = entry(cols[col]).say(value)
